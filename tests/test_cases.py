@@ -18,12 +18,12 @@ CASES = pd.DataFrame({
     "start_year": [1798, 1962, 1985, 2016],
     "end_year": [1798, 1962, 1987, None],
     "parties": ["A;B", "United States;Soviet Union", "C;D", "E;F"],
-    "channel_type": ["private_citizen_unauthorized", "direct_secret", "intermediary_private", "direct_secret"],
+    "channel_type": ["unauthorised_private", "direct_secret", "via_private_intermediary", "direct_secret"],
     "intermediaries": ["Logan", "Robert F. Kennedy;Anatoly Dobrynin", "", "Someone"],
     "us_administration": ["Adams", "Kennedy", "Reagan", None],
     "outcome": ["partial", "agreement", "scandal", None],
     "became_public_year": [1798, 1969, 1986, None],
-    "legal_issue": ["logan_act", "none", "boland_amendment", None],
+    "legal_issue": [["logan_act"], ["none"], ["boland_amendment", "false_statements"], None],
     "source_url": ["https://example.org/a", "https://example.org/b", "https://example.org/c", "https://example.org/d"],
 })
 EVENTS = pd.DataFrame({
@@ -143,7 +143,7 @@ def test_card_data_holds_every_field() -> None:
     card = bc.case_card_data("alpha", CASES, EVENTS)
     assert card["years"] == "1962"
     assert card["parties"] == ["United States", "Soviet Union"]
-    assert card["channel_type"] == "Direct and secret"
+    assert card["channel_type"] == "Back channel: direct and secret"
     assert card["intermediaries"] == ["Robert F. Kennedy", "Anatoly Dobrynin"]
     assert card["outcome"] == "Agreement" and card["became_public"] == "1969"
     assert card["legal_issue"] == "None identified"
@@ -161,8 +161,16 @@ def test_html_card_escapes_text_and_links_sources() -> None:
     html = bc.case_card("beta", CASES, EVENTS)
     assert "<script>" not in html and "&lt;script&gt;" in html
     assert '<a href="https://example.org/c"' in html
-    assert "Boland Amendment" in html and "1985–1987" in html
+    assert "Boland Amendment (Iran–Contra); False statements" in html and "1985–1987" in html
     assert 'aria-label="Summary card: Beta &lt;script&gt; channel"' in html
+
+
+def test_card_shows_summary_people_and_how_it_became_public() -> None:
+    table = CASES.assign(summary=["", "They met at night.", "", ""], people=[[], ["RFK", "Dobrynin"], [], []],
+                         how_public=["", "A memoir in 1969", "", ""], authorised=["no", "yes", "disputed", None])
+    html = bc.case_card("alpha", table, EVENTS)
+    assert "They met at night." in html and "RFK, Dobrynin" in html
+    assert "1969 (A memoir in 1969)" in html and ">Yes<" in html
 
 
 def test_markdown_card() -> None:
@@ -210,8 +218,8 @@ def test_browser_can_start_on_a_given_case() -> None:
 # ---------------------------------------------------------------- analysis
 def test_compare_counts_with_totals_and_labels() -> None:
     table = bc.compare(CASES, "channel_type", "outcome")
-    assert table.loc["Direct and secret", "Agreement"] == 1
-    assert table.loc["Direct and secret", bc.NOT_CODED] == 1
+    assert table.loc["Back channel: direct and secret", "Agreement"] == 1
+    assert table.loc["Back channel: direct and secret", bc.NOT_CODED] == 1
     assert table.loc["Total", "Total"] == len(CASES)
     raw = bc.compare(CASES, "channel_type", "outcome", labels=False)
     assert raw.loc["direct_secret", "agreement"] == 1
@@ -220,13 +228,14 @@ def test_compare_counts_with_totals_and_labels() -> None:
 def test_compare_takes_any_column_and_rejects_unknown_ones() -> None:
     table = bc.compare(CASES, "us_administration", "legal_issue")
     assert table.loc["Reagan", "Boland Amendment (Iran–Contra)"] == 1
+    assert table.loc["Reagan", "False statements"] == 1, "a list column counts each issue"
     with pytest.raises(ValueError, match="No column 'colour'"):
         bc.compare(CASES, "colour", "outcome")
 
 
 def test_count_by() -> None:
     counts = bc.count_by(CASES, "channel_type")
-    assert counts.iloc[0] == 2 and counts.index[0] == "Direct and secret"
+    assert counts.iloc[0] == 2 and counts.index[0] == "Back channel: direct and secret"
     assert counts.sum() == len(CASES)
 
 
@@ -242,7 +251,7 @@ def test_years_to_public() -> None:
 def test_legal_issue_cases_skip_none_and_blank() -> None:
     table = bc.legal_issue_cases(CASES)
     assert list(table["case_id"]) == ["early", "beta"]
-    assert list(table["legal_issue"]) == ["Logan Act question", "Boland Amendment (Iran–Contra)"]
+    assert list(table["legal_issue"]) == ["Logan Act question", "Boland Amendment (Iran–Contra); False statements"]
 
 
 def test_comparison_figures_have_titles_labels_and_alt_text() -> None:

@@ -21,12 +21,13 @@ if TYPE_CHECKING:  # matplotlib and ipywidgets are imported inside functions to 
     from matplotlib.figure import Figure
 
 #: Plain-language labels for the coded values of ``cases.csv`` (used in cards, tables and figures).
+#: Fallback labels; at run time the labels of ``data/channel_types.csv`` take precedence.
 CHANNEL_LABELS: dict[str, str] = {
-    "direct_secret": "Direct and secret",
-    "intermediary_state": "Through a third state",
-    "intermediary_private": "Through a private go-between",
-    "intelligence_service": "Through intelligence services",
-    "private_citizen_unauthorized": "Unauthorised private diplomacy",
+    "direct_secret": "Back channel: direct and secret",
+    "via_state_intermediary": "Back channel through a third state",
+    "via_private_intermediary": "Back channel through a private go-between",
+    "via_intelligence_service": "Back channel through intelligence services",
+    "unauthorised_private": "Unauthorised private diplomacy",
 }
 OUTCOME_LABELS: dict[str, str] = {
     "agreement": "Agreement",
@@ -38,12 +39,19 @@ LEGAL_LABELS: dict[str, str] = {
     "none": "None identified",
     "logan_act": "Logan Act question",
     "boland_amendment": "Boland Amendment (Iran–Contra)",
+    "arms_export_control": "Arms Export Control Act",
+    "false_statements": "False statements",
+    "foreign_contact_ban": "Ban on contacts with the other side",
+    "treason_accusation": "Treason accused (not charged)",
     "other": "Other legal issue",
+}
+AUTHORISED_LABELS: dict[str, str] = {
+    "yes": "Yes", "partly": "Partly", "disputed": "Disputed", "no": "No",
 }
 NOT_CODED = "not coded"
 
 _DATE_COLUMNS = ("date", "event_date", "start_date", "year")
-_TEXT_COLUMNS = ("event", "description", "label", "title", "summary", "text")
+_TEXT_COLUMNS = ("title", "event", "label", "description", "summary", "text")
 _SOURCE_KEY_COLUMNS = ("source_keys", "source_key", "references", "reference_keys", "bib_keys", "sources")
 
 
@@ -70,6 +78,19 @@ def _events(events: pd.DataFrame | None) -> pd.DataFrame:
             return pd.DataFrame(columns=["case_id", "year", "event"])
         events = load_events()
     return events
+
+
+def channel_labels() -> dict[str, str]:
+    """Return channel-type labels: the data's ``channel_types.csv`` where available, else the fallback."""
+    labels = dict(CHANNEL_LABELS)
+    try:
+        from backchannels.data import load_channel_types
+
+        table = load_channel_types()
+        labels.update(zip(table["channel_type"].astype(str), table["label"].astype(str)))
+    except Exception:  # no data package (tests with invented tables): keep the fallback labels
+        pass
+    return labels
 
 
 def as_list(value: Any) -> list[str]:
@@ -131,14 +152,17 @@ def events_for(case_id: str, events: pd.DataFrame | None = None) -> pd.DataFrame
     """Return one case's events as a table with columns year, date and event, in time order."""
     table = _events(events)
     if table.empty or "case_id" not in table.columns:
-        return pd.DataFrame(columns=["year", "date", "event"])
+        return pd.DataFrame(columns=["year", "date", "event", "detail"])
     chosen = table[table["case_id"] == case_id]
     date_col = _column(chosen, _DATE_COLUMNS)
     text_col = _column(chosen, _TEXT_COLUMNS)
+    detail = chosen["description"].astype("string") if "description" in chosen.columns and text_col != "description" \
+        else pd.Series([pd.NA] * len(chosen), dtype="string", index=chosen.index)
     out = pd.DataFrame({
         "date": chosen[date_col].astype("string") if date_col else pd.Series(dtype="string"),
         "year": [(_year(v)) for v in chosen[date_col]] if date_col else [],
         "event": chosen[text_col].astype("string") if text_col else pd.Series(dtype="string"),
+        "detail": detail,
     })
     out = out.dropna(subset=["year"])
     return out.sort_values(["year", "date"], kind="stable").reset_index(drop=True)
@@ -299,7 +323,9 @@ def show_timeline(cases: pd.DataFrame | None = None, events: pd.DataFrame | None
 # Summary card
 # ----------------------------------------------------------------------------------------------
 def _label(mapping: dict[str, str], value: Any) -> str:
-    """Return the plain-language label of a coded value ('not coded' when empty)."""
+    """Return the plain-language label of a coded value or list of values ('not coded' when empty)."""
+    if isinstance(value, (list, tuple)):
+        return "; ".join(_label(mapping, v) for v in value) if value else NOT_CODED
     if value is None or (not isinstance(value, str) and pd.isna(value)) or str(value).strip() == "":
         return NOT_CODED
     return mapping.get(str(value), str(value).replace("_", " "))
@@ -334,24 +360,27 @@ def case_card_data(case_id: str, cases: pd.DataFrame | None = None,
     start, end, public = (_year(row.get(c)) for c in ("start_year", "end_year", "became_public_year"))
     years = "not coded" if start is None else (
         f"{start}" if end == start else f"{start}–{end}" if end is not None else f"from {start} (end not coded)")
-    what = next((str(row[c]) for c in ("summary", "what_happened", "description", "notes")
+    what = next((str(row[c]) for c in ("summary", "what_happened", "description")
                  if c in row.index and isinstance(row[c], str) and row[c].strip()), "")
     ev = events_for(case_id, events)
-    if not what and not ev.empty:
-        what = "; ".join(f"{d}: {e}" for d, e in zip(ev["date"], ev["event"]))
-    admin = row.get("us_administration")
+    admin = "; ".join(as_list(row.get("us_administration")))
+    how = row.get("how_public")
     return {
         "case_id": case_id,
         "name": str(row.get("name", case_id)),
         "years": years,
         "parties": as_list(row.get("parties")),
-        "channel_type": _label(CHANNEL_LABELS, row.get("channel_type")),
+        "channel_type": _label(channel_labels(), row.get("channel_type")),
+        "people": as_list(row.get("people")),
         "intermediaries": as_list(row.get("intermediaries")),
-        "us_administration": str(admin) if isinstance(admin, str) and admin.strip() else "none (not a US case)",
-        "what_happened": what or "No key events are coded for this case yet: see its sources below.",
-        "events": [(str(d), str(e)) for d, e in zip(ev["date"], ev["event"])],
+        "authorised": _label(AUTHORISED_LABELS, row.get("authorised")) if "authorised" in row.index else NOT_CODED,
+        "us_administration": admin or "none (not a US case)",
+        "what_happened": what or "No summary is coded for this case yet: see its sources below.",
+        "events": [(str(d), str(e) + (f": {t}" if isinstance(t, str) and t else ""))
+                   for d, e, t in zip(ev["date"], ev["event"], ev["detail"].fillna(""))],
         "outcome": _label(OUTCOME_LABELS, row.get("outcome")),
         "became_public": "not coded" if public is None else str(public),
+        "how_public": str(how) if isinstance(how, str) and how.strip() else "",
         "legal_issue": _label(LEGAL_LABELS, row.get("legal_issue")),
         "sources": _source_lines(row),
     }
@@ -363,28 +392,33 @@ def case_card(case_id: str, cases: pd.DataFrame | None = None, events: pd.DataFr
     if fmt not in ("html", "markdown"):
         raise ValueError("fmt must be 'html' or 'markdown'.")
     card = case_card_data(case_id, cases, events)
+    public = card["became_public"] + (f" ({card['how_public']})" if card["how_public"] else "")
     fields = [
         ("Years", card["years"]),
         ("Parties", ", ".join(card["parties"]) or NOT_CODED),
         ("Channel type", card["channel_type"]),
-        ("People and intermediaries", ", ".join(card["intermediaries"]) or NOT_CODED),
+        ("People", ", ".join(card["people"]) or NOT_CODED),
+        ("Intermediaries", ", ".join(card["intermediaries"]) or "none (direct)"),
+        ("Authorised by the government", card["authorised"]),
         ("US administration", card["us_administration"]),
         ("Outcome", card["outcome"]),
-        ("Became public", card["became_public"]),
+        ("Became public", public),
         ("Legal issue", card["legal_issue"]),
     ]
     if fmt == "markdown":
         lines = [f"### {card['name']}", ""]
         lines += [f"- **{k}:** {v}" for k, v in fields]
-        lines += ["", "**What happened:**", ""]
-        lines += [f"- {d}: {e}" for d, e in card["events"]] or [card["what_happened"]]
+        lines += ["", "**What happened:**", "", card["what_happened"], ""]
+        lines += [f"- {d}: {e}" for d, e in card["events"]]
         lines += ["", "**Sources:**", ""] + [f"- {s}" for s in card["sources"]]
         return "\n".join(lines)
     esc = html.escape
     rows = "".join(f'<tr><th scope="row" style="text-align:left;padding:2px 12px 2px 0;vertical-align:top">'
                    f"{esc(k)}</th><td style='text-align:left'>{esc(v)}</td></tr>" for k, v in fields)
-    happened = ("<ul>" + "".join(f"<li><b>{esc(d)}</b>: {esc(e)}</li>" for d, e in card["events"]) + "</ul>"
-                if card["events"] else f"<p>{esc(card['what_happened'])}</p>")
+    happened = f"<p>{esc(card['what_happened'])}</p>"
+    if card["events"]:
+        happened += ("<p><b>Key events</b></p><ul>"
+                     + "".join(f"<li><b>{esc(d)}</b>: {esc(e)}</li>" for d, e in card["events"]) + "</ul>")
     sources = "".join(f"<li>{_linkify(s)}</li>" for s in card["sources"]) or f"<li>{NOT_CODED}</li>"
     return (f'<section class="bc-case-card" aria-label="Summary card: {esc(card["name"], quote=True)}" '
             f'style="border:1px solid #999;border-radius:6px;padding:8px 14px;font-size:15px;line-height:1.45">'
@@ -450,20 +484,28 @@ def case_browser(cases: pd.DataFrame | None = None, events: pd.DataFrame | None 
 def labelled(cases: pd.DataFrame | None = None) -> pd.DataFrame:
     """Return the case table with coded columns replaced by plain-language labels."""
     table = _cases(cases).copy()
-    for col, mapping in (("channel_type", CHANNEL_LABELS), ("outcome", OUTCOME_LABELS),
-                         ("legal_issue", LEGAL_LABELS)):
+    for col, mapping in (("channel_type", channel_labels()), ("outcome", OUTCOME_LABELS),
+                         ("legal_issue", LEGAL_LABELS), ("authorised", AUTHORISED_LABELS)):
         if col in table.columns:
-            table[col] = [_label(mapping, v) for v in table[col]]
+            table[col] = [[_label(mapping, x) for x in v] if isinstance(v, (list, tuple)) else _label(mapping, v)
+                          for v in table[col]]
     return table
 
 
 def compare(cases: pd.DataFrame | None = None, rows: str = "channel_type", columns: str = "outcome",
             labels: bool = True) -> pd.DataFrame:
-    """Return a crosstab counting cases by two columns (empty cells counted as 'not coded')."""
+    """Return a crosstab counting cases by two columns (empty cells counted as 'not coded').
+
+    A column that holds lists (``legal_issue``, ``parties``) is spread out first: a case with two legal
+    issues is counted once under each, so the totals can exceed the number of cases.
+    """
     table = labelled(cases) if labels else _cases(cases).copy()
     for col in (rows, columns):
         if col not in table.columns:
             raise ValueError(f"No column {col!r}; choose from: {', '.join(map(str, table.columns))}")
+        if table[col].map(lambda v: isinstance(v, (list, tuple))).any():
+            table[col] = table[col].map(lambda v: list(v) if isinstance(v, (list, tuple)) and v else v)
+            table = table.explode(col)
         table[col] = table[col].astype("string").fillna(NOT_CODED).replace("", NOT_CODED)
     return pd.crosstab(table[rows], table[columns], margins=True, margins_name="Total")
 
@@ -488,8 +530,8 @@ def years_to_public(cases: pd.DataFrame | None = None) -> pd.DataFrame:
 def legal_issue_cases(cases: pd.DataFrame | None = None) -> pd.DataFrame:
     """Return the cases whose ``legal_issue`` is coded and is not 'none', with the issue in words."""
     table = _cases(cases)
-    coded = table["legal_issue"].astype("string").fillna("").str.strip()
-    chosen = table[(coded != "") & (coded != "none")]
+    coded = [[x for x in as_list(v) if x != "none"] for v in table["legal_issue"]]
+    chosen = table[[bool(c) for c in coded]]
     return pd.DataFrame({
         "case_id": chosen["case_id"].to_numpy(),
         "name": chosen["name"].to_numpy(),

@@ -77,7 +77,7 @@ def test_student_picks_two_cases_and_reads_their_cards(lab: LabServer, page: Any
     _choose(browser, "Oslo back channel")
     card.filter(has_text="Oslo back channel").wait_for()
     text = card.inner_text()
-    assert "Terje Rød-Larsen" in text and "Through a third state" in text and "1993" in text
+    assert "Terje Rød-Larsen" in text and "Back channel through a third state" in text and "1993" in text
     assert "Became public" in text and "Sources" in text
     page.wait_for_timeout(300)
     browser.screenshot(path=str(results_dir / "04_case_browser_oslo.png"))
