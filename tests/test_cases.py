@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import itertools
+
 import matplotlib
 
 matplotlib.use("Agg")
 
-import matplotlib.pyplot as plt  # noqa: E402
-import pandas as pd  # noqa: E402
-import pytest  # noqa: E402
+import matplotlib.pyplot as plt
+import pandas as pd
+import pytest
 
-from backchannels import cases as bc  # noqa: E402
+from backchannels import cases as bc
 
 CASES = pd.DataFrame({
     "case_id": ["early", "alpha", "beta", "gamma"],
@@ -108,7 +110,7 @@ def test_timeline_row_labels_do_not_overlap() -> None:
     fig.canvas.draw()
     renderer = fig.canvas.get_renderer()
     boxes = sorted((t.get_window_extent(renderer) for t in fig.axes[0].get_yticklabels()), key=lambda b: b.y0)
-    for lower, upper in zip(boxes, boxes[1:]):
+    for lower, upper in itertools.pairwise(boxes):
         assert lower.y1 <= upper.y0 + 0.5, "row labels overlap"
     assert all(b.x0 >= 0 for b in boxes), "row labels are cut off at the left edge"
 
@@ -264,3 +266,9 @@ def test_comparison_figures_have_titles_labels_and_alt_text() -> None:
     assert len(fig2.axes[0].patches) == 3
     assert 'alt="Stacked bar chart' in bc.show_compare(CASES).data
     assert "Alpha: a direct channel: 7" in bc.show_years_to_public(CASES).data
+
+
+def test_timeline_axis_covers_events_after_the_span() -> None:
+    late = pd.concat([EVENTS, pd.DataFrame({"case_id": ["gamma"], "date": ["2020-11-25"], "event": ["Pardon"]})])
+    fig = bc.timeline_figure(CASES, late)
+    assert fig.axes[-1].get_xlim()[1] > 2020

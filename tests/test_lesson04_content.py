@@ -10,11 +10,11 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import matplotlib.pyplot as plt  # noqa: E402
-import pytest  # noqa: E402
-import yaml  # noqa: E402
+import matplotlib.pyplot as plt
+import pytest
+import yaml
 
-from backchannels import cases as bc  # noqa: E402
+from backchannels import cases as bc
 
 REPO = Path(__file__).resolve().parents[1]
 NOTEBOOK = REPO / "notebooks" / "04_case_studies.ipynb"
@@ -52,7 +52,7 @@ def test_every_narrative_markdown_cell_names_its_cases() -> None:
 
 def test_objectives_match_the_bank_and_every_objective_is_checked() -> None:
     opening = "".join(_notebook()["cells"][1]["source"])
-    objectives = [re.sub(r"\*\*", "", m) for m in re.findall(r"^\d+\. (.+)$", opening, re.M)]
+    objectives = [re.sub(r"\*\*", "", m) for m in re.findall(r"^\d+\. (.+)$", opening, re.MULTILINE)]
     bank = _bank()
     assert objectives == bank["objectives"]
     checked = {q["objective"] for q in bank["questions"]}

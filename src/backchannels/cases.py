@@ -88,8 +88,8 @@ def channel_labels() -> dict[str, str]:
 
         table = load_channel_types()
         labels.update(zip(table["channel_type"].astype(str), table["label"].astype(str)))
-    except Exception:  # no data package (tests with invented tables): keep the fallback labels
-        pass
+    except (ImportError, OSError, KeyError, ValueError):
+        return labels  # no usable data package (tests with invented tables): keep the fallback labels
     return labels
 
 
@@ -212,8 +212,9 @@ def timeline_figure(cases: pd.DataFrame | None = None, events: pd.DataFrame | No
     ev = {cid: events_for(cid, events) for cid in spans["case_id"]}
     for ax, (_, mask) in zip(axes, panels):
         chosen = spans[mask]
-        lo = min(chosen["start"].min(), (chosen["public"].dropna().min() if chosen["public"].notna().any() else 9999))
-        hi = max(chosen["end"].max(), (chosen["public"].dropna().max() if chosen["public"].notna().any() else 0))
+        years = [*chosen["start"], *chosen["end"], *chosen["public"].dropna()]
+        years += [y for cid in chosen["case_id"] for y in ev[cid]["year"]]
+        lo, hi = min(years), max(years)
         for y, row in spans.iterrows():
             if not mask.iloc[y]:
                 continue
@@ -341,7 +342,7 @@ def _source_lines(row: pd.Series) -> list[str]:
                 from backchannels.references import format_reference
 
                 lines.append(format_reference(key))
-            except Exception:  # a key the bib file lacks still shows, unformatted
+            except (ImportError, OSError, KeyError, ValueError):  # an unknown key still shows, unformatted
                 lines.append(key)
     for col in ("source_url", "source_urls"):
         if col in row.index:
@@ -421,7 +422,8 @@ def case_card(case_id: str, cases: pd.DataFrame | None = None, events: pd.DataFr
                      + "".join(f"<li><b>{esc(d)}</b>: {esc(e)}</li>" for d, e in card["events"]) + "</ul>")
     sources = "".join(f"<li>{_linkify(s)}</li>" for s in card["sources"]) or f"<li>{NOT_CODED}</li>"
     return (f'<section class="bc-case-card" aria-label="Summary card: {esc(card["name"], quote=True)}" '
-            f'style="border:1px solid #999;border-radius:6px;padding:8px 14px;font-size:15px;line-height:1.45">'
+            f'tabindex="0" style="border:1px solid #999;border-radius:6px;padding:8px 14px;font-size:15px;'
+            f'line-height:1.45;max-height:560px;overflow-y:auto">'
             f"<h3 style='margin-top:4px'>{esc(card['name'])}</h3>"
             f"<table style='border-collapse:collapse'>{rows}</table>"
             f"<h4>What happened</h4>{happened}<h4>Sources</h4><ul>{sources}</ul></section>")

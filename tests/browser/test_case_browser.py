@@ -7,6 +7,8 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+
 from tests.support.lab import LabServer, cell_errors, open_notebook, run_all_cells
 
 NOTEBOOK = "notebooks/04_case_studies.ipynb"
@@ -42,8 +44,8 @@ def _start_run(page: Any, attempts: int = 4) -> None:
                 "() => /\\[\\d+\\]/.test(document.querySelector('.jp-CodeCell .jp-InputPrompt').textContent)",
                 timeout=20_000)
             return
-        except Exception:  # noqa: BLE001 - Playwright's TimeoutError; try again
-            continue
+        except PlaywrightTimeoutError:  # the click was dropped: try again
+            pass
     raise AssertionError(f"Run All never started the kernel; first prompt: {page.locator(first_prompt).inner_text()!r}")
 
 
