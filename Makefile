@@ -1,0 +1,40 @@
+# Back Channels: thin targets over the helper package, Jupyter and nbgrader.
+# `make lab` opens the course; `make test` runs every test. Both create .venv on first use.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
+
+.PHONY: help lab test check course-map clean-notebooks venv
+
+help:
+	@echo "make lab    - open the course in JupyterLab (creates .venv on first run)"
+	@echo "make test   - run every test: data, widgets, notebooks, homework, browser"
+	@echo "make check  - validate data tables and question banks"
+
+venv: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Back Channels needs Python 3.11 or newer; this is " + sys.version.split()[0] + ". Run: make PYTHON=python3.12 ...")'
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	@touch $@
+
+lab: $(STAMP)
+	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.root_dir=. $(ROOT_FLAG) notebooks/00_start_here.ipynb
+
+test: $(STAMP)
+	$(BIN)/python -m backchannels.browser --ensure
+	$(BIN)/python -m pytest
+
+check: $(STAMP)
+	$(BIN)/backchannels check
+
+course-map: $(STAMP)
+	$(BIN)/python -m backchannels.course --write
+
+clean-notebooks: $(STAMP)
+	$(BIN)/jupyter nbconvert --clear-output --inplace notebooks/*.ipynb

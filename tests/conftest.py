@@ -1,0 +1,108 @@
+"""Shared fixtures: an isolated user folder for every test run, and the browser-test harness.
+
+Browser tests use ``lab`` (a JupyterLab server on the repository), ``lab_server_factory`` (a server
+on a folder of the test's choosing) and ``page`` (a fresh Chromium tab). When no Chromium is found
+they fail with instructions instead of skipping, so a missing browser is never mistaken for a pass.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from backchannels.browser import INSTALL_HINT, find_chromium
+from tests.support.lab import LabServer
+
+REPO = Path(__file__).resolve().parents[1]
+RESULTS = REPO / "test-results"
+
+# Kernels started by nbval, nbgrader and the browser tests inherit this, so no test run ever
+# writes progress into the real user's folder.
+_USER_DIR = tempfile.mkdtemp(prefix="bc-user-")
+os.environ["BACKCHANNELS_USER_DIR"] = _USER_DIR
+os.environ.setdefault("MPLBACKEND", "Agg")
+
+
+@pytest.fixture(scope="session")
+def chromium_path() -> str:
+    """Return the Chromium binary, or fail the test with how to install one."""
+    path = find_chromium()
+    if not path:
+        pytest.fail(INSTALL_HINT, pytrace=False)
+    return path
+
+
+@pytest.fixture(scope="session")
+def browser(chromium_path: str) -> Iterator[Any]:
+    """Launch headless Chromium through Playwright for the whole session."""
+    from playwright.sync_api import sync_playwright
+
+    args = ["--disable-background-networking", "--disable-component-update", "--no-first-run",
+            "--disable-sync", "--disable-gpu"]
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        args.append("--no-sandbox")
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=chromium_path, headless=True, args=args)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+@pytest.fixture
+def page(browser: Any, request: pytest.FixtureRequest) -> Iterator[Any]:
+    """Open a fresh tab at a lecture-friendly size; keep a screenshot when the test fails."""
+    context = browser.new_context(viewport={"width": 1400, "height": 900})
+    tab = context.new_page()
+    tab.set_default_timeout(30_000)
+    try:
+        yield tab
+    finally:
+        report = getattr(request.node, "rep_call", None)
+        if report is not None and report.failed:
+            RESULTS.mkdir(exist_ok=True)
+            tab.screenshot(path=str(RESULTS / f"FAILED-{request.node.name}.png"), full_page=True)
+        context.close()
+
+
+@pytest.hookimpl(tryfirst=True, hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
+    """Remember each phase's report so fixtures can tell whether the test failed."""
+    outcome = yield
+    report = outcome.get_result()
+    setattr(item, f"rep_{report.when}", report)
+
+
+@pytest.fixture(scope="session")
+def lab_server_factory() -> Iterator[Callable[[Path], LabServer]]:
+    """Return a function that starts a JupyterLab server on a given folder (stopped at the end)."""
+    servers: list[LabServer] = []
+
+    def start(root_dir: Path, app: str = "lab") -> LabServer:
+        server = LabServer(root_dir=Path(root_dir), app=app)
+        servers.append(server)
+        return server.start()
+
+    try:
+        yield start
+    finally:
+        for server in servers:
+            server.stop()
+
+
+@pytest.fixture(scope="session")
+def lab(lab_server_factory: Callable[[Path], LabServer]) -> LabServer:
+    """Return a JupyterLab server whose root is the repository."""
+    return lab_server_factory(REPO)
+
+
+@pytest.fixture(scope="session")
+def results_dir() -> Path:
+    """Return the folder where tests keep screenshots and reports."""
+    RESULTS.mkdir(exist_ok=True)
+    return RESULTS
