@@ -67,6 +67,8 @@ SEC = "Envoys in secret"
     (TEXT, "  TRACK-TWO. ", 1.0),
     (TEXT, "Track\u200b two", 1.0),
     (TEXT, "soren kierkegaard", 1.0),
+    (ShortText(id="t_q7b", accepted=("Palais de l’Élysée", "U.S."), **COMMON), "palais de l elysee", 1.0),
+    (ShortText(id="t_q7b", accepted=("Palais de l’Élysée", "U.S."), **COMMON), "u s", 1.0),
     (SCENARIO, ("illegal", "No authority"), 1.0),
 ])
 def test_right_answers(question, answer, score):
@@ -179,6 +181,8 @@ def test_normalise_text_folds_case_accents_spacing_and_punctuation():
     assert normalise_text("  Søren  KIERKEGAARD. ") == normalise_text("soren kierkegaard") == "soren kierkegaard"
     assert normalise_text("Rød-Larsen") == "rod larsen"
     assert normalise_text("U.S.") == "us"
+    assert normalise_text("Palais de l’Élysée") == "palais de lelysee"
+    assert normalise_text("Cafe\u0301") == "cafe"
 
 
 @pytest.mark.parametrize(("question", "shows"), [
