@@ -18,6 +18,7 @@ MOTIONS: dict[str, str] = {
 }
 SIDES: dict[str, str] = {"proposition": "Proposition (for the motion)",
                          "opposition": "Opposition (against the motion)"}
+_SIDE_BUTTONS = {"proposition": "Proposition (for)", "opposition": "Opposition (against)"}
 CARD_COLUMNS = ["card_id", "motion", "side", "claim", "evidence", "case_id", "legal_citation", "sources"]
 
 
@@ -217,13 +218,14 @@ class ArgumentBuilder(widgets.VBox):
         self._updating = False
         style = {"description_width": "8em"}
         self.motion = widgets.Dropdown(options=[(text, key) for key, text in MOTIONS.items()], value=motion,
-                                       description="Motion:", style=style, layout=widgets.Layout(width="52em"))
-        self.side = widgets.ToggleButtons(options=[(label, key) for key, label in SIDES.items()],
-                                          value="proposition", description="Your side:", style=style)
+                                       description="Motion:", style=style, layout=widgets.Layout(width="62em"))
+        self.side = widgets.ToggleButtons(options=[(label, key) for key, label in _SIDE_BUTTONS.items()],
+                                          value="proposition", description="Your side:",
+                                          style={"description_width": "8em", "button_width": "14em"})
         self.claims = [widgets.Dropdown(description=f"Claim {i + 1}:", style=style,
-                                        layout=widgets.Layout(width="52em")) for i in range(self.SLOTS)]
+                                        layout=widgets.Layout(width="62em")) for i in range(self.SLOTS)]
         self.evidence = [widgets.SelectMultiple(description=f"Evidence {i + 1}:", rows=4, style=style,
-                                                layout=widgets.Layout(width="52em")) for i in range(self.SLOTS)]
+                                                layout=widgets.Layout(width="62em")) for i in range(self.SLOTS)]
         self.output = widgets.HTML()
         self._fill_options()
         for control in (self.motion, self.side, *self.claims, *self.evidence):
@@ -242,7 +244,7 @@ class ArgumentBuilder(widgets.VBox):
         self._updating = True
         cards = [c for c in self.cards if c.motion == self.motion.value]
         claim_options = [("(no claim)", "")] + [(f"[{c.side[:3]}] {c.claim}", c.card_id) for c in cards]
-        evidence_options = [(f"{c.card_id}: {c.evidence[:90]}…", c.card_id) for c in cards]
+        evidence_options = [(f"{c.card_id}: {c.evidence[:105]}…", c.card_id) for c in cards]
         for claim, evidence in zip(self.claims, self.evidence):
             claim.options, claim.value = claim_options, ""
             evidence.options, evidence.value = evidence_options, ()
