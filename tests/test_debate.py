@@ -7,17 +7,14 @@ from pathlib import Path
 
 import pytest
 
+from backchannels.data import load_cases, load_legal_sources
 from backchannels.debate import (
     MOTIONS, ArgumentBuilder, assess_case, case_html, case_text, load_cards, show_evidence_cards,
 )
 
 CARDS = load_cards()
-KNOWN_CASES = {"rfk_bolshakov_1961", "cuban_missile_crisis_rfk_dobrynin", "cuban_missile_crisis_scali_fomin",
-               "kissinger_dobrynin_channel", "kissinger_china_pakistan_1971", "oslo_channel_1993",
-               "beilin_abu_mazen_1995", "us_iran_oman_channel", "us_cuba_secret_talks", "kushner_kislyak_2016",
-               "flynn_kislyak_2016", "uk_ira_duddy_channel", "iran_contra", "reagan_massie_channel",
-               "us_north_korea_2018", "george_logan_france_1798", "chennault_affair_1968", "jackson_syria_1984",
-               "wright_nicaragua_1987", "pelosi_syria_2007", "kerry_iran_2018"}
+KNOWN_CASES = set(load_cases()["case_id"])
+KNOWN_LAW = set(load_legal_sources()["source_id"])
 
 
 def test_cards_are_balanced_for_each_motion() -> None:
@@ -31,6 +28,8 @@ def test_cards_are_sourced_and_linked() -> None:
     for card in CARDS:
         assert card.sources.startswith("http"), card.card_id
         assert not card.case_id or card.case_id in KNOWN_CASES, card.card_id
+        assert not card.legal_source_id or card.legal_source_id in KNOWN_LAW, card.card_id
+        assert bool(card.legal_source_id) == bool(card.legal_citation), card.card_id
     linked = sum(1 for c in CARDS if c.links())
     assert linked >= len(CARDS) - 2
 
@@ -40,7 +39,7 @@ def test_a_sound_case_has_no_claim_warnings() -> None:
     assert [len(line.warnings) for line in result.lines] == [0, 0]
     assert "No warnings on your claims" in case_html(result)
     text = case_text(result)
-    assert "Claim 1:" in text and "→ Evidence s_pro_1" in text and "→ Link: case: oslo_channel_1993" in text
+    assert "Claim 1:" in text and "→ Evidence s_pro_1" in text and "→ Link: case: oslo_channel_1993; law: VCLT Art. 7" in text
 
 
 def test_claim_without_evidence_is_flagged() -> None:

@@ -12,6 +12,12 @@ from backchannels.legal_widgets import LegalityAnalyser, analysis_html
 SCENARIOS = load_scenarios()
 
 
+def test_case_ids_are_in_cases_csv() -> None:
+    from backchannels.data import load_cases
+    known = set(load_cases()["case_id"])
+    assert {s.case_id for s in SCENARIOS if s.case_id} <= known
+
+
 def test_there_are_at_least_twelve_scenarios_real_and_invented() -> None:
     assert len(SCENARIOS) >= 12
     assert sum(1 for s in SCENARIOS if s.case_id) >= 8, "most scenarios should be real cases"

@@ -87,45 +87,90 @@ def test_further_reading_keys_exist(number: str) -> None:
 
 CITATION_PATTERNS = [
     r"\d+ U\.S\.C\. §§? ?\d+",                       # 18 U.S.C. § 953
-    r"Art(?:icle|\.) [IVX]+, § \d+",                  # Art. III, § 3
-    r"(?:VCLT|VCDR) Art\. \d+",                       # VCLT Art. 7
-    r"United States v\. Curtiss-Wright",               # case names
+    r"Art\. [IVX]+, § \d+",                          # Art. III, § 3
+    r"(?:VCLT |VCDR )?Art\. \d+",                     # VCLT Art. 7, Art. 8
+    r"United States v\. Curtiss-Wright",              # case names
     r"Zivotofsky v\. Kerry",
     r"Boland Amendment",                              # named statutes and treaties
     r"Foreign Agents Registration Act",
     r"Presidential Records Act",
+    r"Logan Act",
     r"Vienna Convention on the Law of Treaties",
     r"Vienna Convention on Diplomatic Relations",
 ]
-
-
-def _normalise(text: str) -> str:
-    text = text.replace("Article", "Art.").replace("Section", "§").replace("U.S. Const.", "")
-    return re.sub(r"[\s.,§]+", "", text).lower()
+# Each citation the lessons use -> (source_id in legal_sources.csv, text that row's name or citation must contain).
+CITATIONS: dict[str, tuple[str, str]] = {
+    "18 U.S.C. § 953": ("logan_act", "18 U.S.C. § 953"),
+    "Logan Act": ("logan_act", "Logan Act"),
+    "18 U.S.C. § 1001": ("false_statements_1001", "18 U.S.C. § 1001"),
+    "18 U.S.C. § 951": ("agents_foreign_governments_951", "18 U.S.C. § 951"),
+    "22 U.S.C. § 611": ("fara", "22 U.S.C. §§ 611"),
+    "Foreign Agents Registration Act": ("fara", "Foreign Agents Registration Act"),
+    "44 U.S.C. § 2201": ("presidential_records_act", "44 U.S.C. §§ 2201"),
+    "Presidential Records Act": ("presidential_records_act", "Presidential Records Act"),
+    "Art. II, § 2": ("article2_foreign_affairs", "art. II, § 2"),
+    "Art. II, § 3": ("article2_foreign_affairs", "§ 3"),
+    "Art. III, § 3": ("treason_clause", "art. III, § 3"),
+    "VCLT Art. 7": ("vclt_articles7_8", "Articles 7-8"),
+    "Art. 7": ("vclt_articles7_8", "Articles 7-8"),
+    "Art. 8": ("vclt_articles7_8", "Articles 7-8"),
+    "Vienna Convention on the Law of Treaties": ("vclt_articles7_8", "Vienna Convention on the Law of Treaties"),
+    "VCDR Art. 41": ("vcdr_article41", "Article 41"),
+    "Art. 41": ("vcdr_article41", "Article 41"),
+    "Art. 27": ("vcdr_article27", "Article 27"),
+    "Vienna Convention on Diplomatic Relations": ("vcdr_article41", "Vienna Convention on Diplomatic Relations"),
+    "United States v. Curtiss-Wright": ("curtiss_wright_1936", "United States v. Curtiss-Wright"),
+    "Zivotofsky v. Kerry": ("zivotofsky_2015", "Zivotofsky v. Kerry"),
+    "Boland Amendment": ("boland_amendments", "Boland Amendments"),
+    "Boland Amendments": ("boland_amendments", "Boland Amendments"),
+}
 
 
 def lesson_citations() -> set[str]:
-    """Return every legal citation found in the markdown of lessons 05-06 and the evidence cards."""
+    """Return every legal citation found in lessons 05-06, their question banks and the evidence cards."""
     text = _markdown("05") + _markdown("06")
+    for number in LESSONS:
+        text += (REPO / "data" / "questions" / f"{number}.yml").read_text(encoding="utf-8")
     with open(REPO / "data" / "evidence_cards.csv", encoding="utf-8") as handle:
-        text += "\n".join(row["legal_citation"] for row in csv.DictReader(handle))
+        text += "\n".join(row["evidence"] + " " + row["legal_citation"] for row in csv.DictReader(handle))
     found: set[str] = set()
     for pattern in CITATION_PATTERNS:
         found.update(m.strip() for m in re.findall(pattern, text))
     return found
 
 
+def legal_rows() -> dict[str, dict[str, str]]:
+    """Return legal_sources.csv rows (plus rows proposed in legal_sources-*.csv) by source_id."""
+    rows: dict[str, dict[str, str]] = {}
+    for path in sorted((REPO / "data").glob("legal_sources*.csv")):
+        with open(path, encoding="utf-8") as handle:
+            rows.update({row["source_id"]: row for row in csv.DictReader(handle)})
+    return rows
+
+
 def test_citation_extractor_finds_the_core_citations() -> None:
     found = lesson_citations()
     for expected in ("18 U.S.C. § 953", "18 U.S.C. § 1001", "18 U.S.C. § 951", "Art. III, § 3", "Art. II, § 2",
-                     "VCLT Art. 7", "VCDR Art. 41", "Zivotofsky v. Kerry"):
+                     "VCLT Art. 7", "VCDR Art. 41", "Zivotofsky v. Kerry", "United States v. Curtiss-Wright"):
         assert expected in found
 
 
 def test_every_legal_citation_is_in_legal_sources() -> None:
-    table = REPO / "data" / "legal_sources.csv"
-    if not table.exists():
-        pytest.fail("data/legal_sources.csv is missing: merge the data branch", pytrace=False)
-    haystack = _normalise(table.read_text(encoding="utf-8"))
-    missing = sorted(c for c in lesson_citations() if _normalise(c) not in haystack)
-    assert not missing, f"cited in lessons 05-06 but not in data/legal_sources.csv: {missing}"
+    assert (REPO / "data" / "legal_sources.csv").exists(), "merge the data branch"
+    rows = legal_rows()
+    unmapped = sorted(lesson_citations() - set(CITATIONS))
+    assert not unmapped, f"new citations in lessons 05-06; add them to CITATIONS and legal_sources: {unmapped}"
+    for citation in lesson_citations():
+        source_id, must_contain = CITATIONS[citation]
+        assert source_id in rows, f"{citation!r}: no row {source_id!r} in data/legal_sources*.csv"
+        row = rows[source_id]
+        assert must_contain.lower() in (row["name"] + " " + row["citation"]).lower(), (citation, source_id)
+
+
+def test_evidence_card_law_links_match_their_citation() -> None:
+    rows = legal_rows()
+    with open(REPO / "data" / "evidence_cards.csv", encoding="utf-8") as handle:
+        for card in csv.DictReader(handle):
+            if card["legal_source_id"]:
+                assert CITATIONS[card["legal_citation"].replace("U.S. Const. ", "")][0] == card["legal_source_id"]
+                assert card["legal_source_id"] in rows

@@ -19,7 +19,8 @@ MOTIONS: dict[str, str] = {
 SIDES: dict[str, str] = {"proposition": "Proposition (for the motion)",
                          "opposition": "Opposition (against the motion)"}
 _SIDE_BUTTONS = {"proposition": "Proposition (for)", "opposition": "Opposition (against)"}
-CARD_COLUMNS = ["card_id", "motion", "side", "claim", "evidence", "case_id", "legal_citation", "sources"]
+CARD_COLUMNS = ["card_id", "motion", "side", "claim", "evidence", "case_id", "legal_source_id", "legal_citation",
+                "sources"]
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,7 @@ class EvidenceCard:
     claim: str
     evidence: str
     case_id: str
+    legal_source_id: str
     legal_citation: str
     sources: str
 
