@@ -9,7 +9,13 @@ import pytest
 
 from backchannels.data import load_cases, load_legal_sources
 from backchannels.debate import (
-    MOTIONS, ArgumentBuilder, assess_case, case_html, case_text, load_cards, show_evidence_cards,
+    MOTIONS,
+    ArgumentBuilder,
+    assess_case,
+    case_html,
+    case_text,
+    load_cards,
+    show_evidence_cards,
 )
 
 CARDS = load_cards()

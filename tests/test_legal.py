@@ -35,8 +35,8 @@ def test_scenario_gets_its_expected_conclusion(row) -> None:
 
 
 def base(**changes: object) -> Scenario:
-    values = dict(actor="private_citizen", authority="none", foreign_party="government",
-                  subject="dispute", timing="private_life")
+    values: dict[str, object] = {"actor": "private_citizen", "authority": "none", "foreign_party": "government",
+                                 "subject": "dispute", "timing": "private_life"}
     values.update(changes)
     return Scenario(**values)  # type: ignore[arg-type]
 

@@ -30,7 +30,7 @@ def _bank(number: str) -> dict:
 def test_objectives_match_the_bank_and_each_is_checked(number: str) -> None:
     bank = _bank(number)
     opening = "".join(_cells(number)[1]["source"])
-    objectives = re.findall(r"^\d+\. \*\*(\w+)\*\* (.+)$", opening, re.M)
+    objectives = re.findall(r"^\d+\. \*\*(\w+)\*\* (.+)$", opening, re.MULTILINE)
     assert [f"{verb} {rest}" for verb, rest in objectives] == bank["objectives"]
     for index in range(1, len(bank["objectives"]) + 1):
         assert any(q["objective"] == index for q in bank["questions"]), f"objective {index} has no question"
@@ -55,7 +55,7 @@ def test_banks_have_the_required_question_types() -> None:
 @pytest.mark.parametrize("number", sorted(LESSONS))
 def test_sections_match_the_overview(number: str) -> None:
     text = _markdown(number)
-    sections = re.findall(r"^## (\d+)\. ", text, re.M)
+    sections = re.findall(r"^## (\d+)\. ", text, re.MULTILINE)
     overview = "".join(_cells(number)[0]["source"])
     assert sections == [str(i) for i in range(1, len(sections) + 1)]
     assert re.findall(r"\((\d+)\)", overview) == sections

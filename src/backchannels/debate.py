@@ -170,8 +170,8 @@ def case_text(assessment: CaseAssessment) -> str:
 
 def case_html(assessment: CaseAssessment) -> str:
     """Render the case structure as HTML, warnings marked with a sign and the word 'Warning'."""
-    parts = [f"<div class='bc-case' style='max-width:60em'><p><b>Motion:</b> {escape(MOTIONS[assessment.motion])}"
-             f"<br><b>Side:</b> {escape(SIDES[assessment.side])}</p><ol>"]
+    parts = [(f"<div class='bc-case' style='max-width:60em'><p><b>Motion:</b> {escape(MOTIONS[assessment.motion])}"
+              f"<br><b>Side:</b> {escape(SIDES[assessment.side])}</p><ol>")]
     for line in assessment.lines:
         parts.append(f"<li><b>Claim:</b> {escape(line.claim.claim)}<ul>")
         for card in line.evidence:

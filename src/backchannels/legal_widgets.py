@@ -7,7 +7,15 @@ from html import escape
 import ipywidgets as widgets
 
 from backchannels.legal import (
-    ACTORS, AUTHORITIES, CAVEAT, FOREIGN_PARTIES, SUBJECTS, TIMINGS, Analysis, Scenario, analyse,
+    ACTORS,
+    AUTHORITIES,
+    CAVEAT,
+    FOREIGN_PARTIES,
+    SUBJECTS,
+    TIMINGS,
+    Analysis,
+    Scenario,
+    analyse,
     load_scenarios,
 )
 
@@ -20,10 +28,10 @@ _BANNER = {"lawful": "#e3f1e5", "logan_act": "#fbe9d0", "other_law": "#f6dada", 
 def analysis_html(analysis: Analysis) -> str:
     """Render an analysis as HTML: the conclusion, its reasons, each rule's elements, notes, caveat."""
     parts = [
-        f"<div class='bc-legal-result' style='border:1px solid #888;border-radius:6px;padding:10px;"
-        f"background:{_BANNER[analysis.conclusion]};max-width:60em'>",
-        f"<p style='font-size:1.15em;margin:0 0 6px 0'><b>Conclusion: "
-        f"<span class='bc-legal-conclusion'>{escape(analysis.label)}</span></b></p>",
+        (f"<div class='bc-legal-result' style='border:1px solid #888;border-radius:6px;padding:10px;"
+         f"background:{_BANNER[analysis.conclusion]};max-width:60em'>"),
+        (f"<p style='font-size:1.15em;margin:0 0 6px 0'><b>Conclusion: "
+         f"<span class='bc-legal-conclusion'>{escape(analysis.label)}</span></b></p>"),
         "<ul style='margin-top:0'>" + "".join(f"<li>{escape(r)}</li>" for r in analysis.reasons) + "</ul>",
         "</div>",
     ]

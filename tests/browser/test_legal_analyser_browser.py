@@ -82,7 +82,7 @@ def test_student_builds_a_case_and_sees_warnings(lab: LabServer, page: Any, resu
     page.wait_for_function("() => document.querySelector('.bc-case').textContent.includes('without evidence')")
     evidence = builder.locator(".widget-select-multiple:has(label:has-text('Evidence 1')) select")
     labels = evidence.locator("option").all_inner_texts()
-    evidence.select_option(label=[text for text in labels if text.startswith("l_con_4:")][0])
+    evidence.select_option(label=next(text for text in labels if text.startswith("l_con_4:")))
     page.wait_for_function("() => document.querySelector('.bc-case').textContent.includes('cuts the other way')")
     assert "Claim:" in output.inner_text() and "Link:" in output.inner_text()
     output.scroll_into_view_if_needed()
