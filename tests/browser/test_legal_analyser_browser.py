@@ -42,9 +42,12 @@ def test_student_sets_up_a_transition_scenario_and_reads_the_conclusion(
     open_notebook(page, lab, "notebooks/05_the_law.ipynb")
     _run_all_until(page, ".bc-legal-analyser")
     assert cell_errors(page) == []
-    analyser = page.locator(".bc-legal-analyser").first
+    # JupyterLab may re-attach a cell's output while scrolling; pick the rendered copy and wait for it.
+    analyser = page.locator(".bc-legal-analyser").filter(has_text="Teaching tool").first
+    analyser.wait_for(state="visible")
     analyser.scroll_into_view_if_needed()
-    assert "Teaching tool, not legal advice" in analyser.inner_text()
+    analyser.locator(".bc-legal-conclusion").wait_for(state="visible")
+    assert "Teaching tool, not legal advice" in analyser.text_content()
 
     _select(analyser, "Who acts", "a member of the president-elect's transition team")
     _select(analyser, "With whose authority", "approved only by the president-elect")
@@ -53,27 +56,29 @@ def test_student_sets_up_a_transition_scenario_and_reads_the_conclusion(
     _select(analyser, "When", "during a presidential transition (the old President still in office)")
     conclusion = analyser.locator(".bc-legal-conclusion")
     page.wait_for_function("() => document.querySelector('.bc-legal-conclusion').textContent.includes('Logan')")
-    assert conclusion.inner_text() == "A Logan Act question"
-    assert "not yet the government" in analyser.inner_text()
+    assert conclusion.text_content() == "A Logan Act question"  # textContent: immune to content-visibility
+    assert "not yet the government" in analyser.text_content()
 
     analyser.locator(".widget-checkbox:has-text('Later lied to investigators') input").check()
     page.wait_for_function("() => document.querySelector('.bc-legal-conclusion').textContent.includes('Other')")
-    assert conclusion.inner_text() == "Other law engaged"
-    assert "18 U.S.C. § 1001" in analyser.inner_text()
+    assert conclusion.text_content() == "Other law engaged"
+    assert "18 U.S.C. § 1001" in analyser.text_content()
     analyser.locator(".bc-legal-result").scroll_into_view_if_needed()
     page.screenshot(path=str(results_dir / "legal_analyser_transition.png"))
 
     _select(analyser, "Load a scenario", "Speaker Pelosi meets President Assad (2007)")
     page.wait_for_function("() => document.querySelector('.bc-legal-conclusion').textContent === 'Unclear'")
-    assert "never been applied" in analyser.inner_text()
+    assert "never been applied" in analyser.text_content()
 
 
 def test_student_builds_a_case_and_sees_warnings(lab: LabServer, page: Any, results_dir: Path) -> None:
     open_notebook(page, lab, "notebooks/06_debate_workshop.ipynb")
     _run_all_until(page, ".bc-argument-builder")
     assert cell_errors(page) == []
-    builder = page.locator(".bc-argument-builder").first
+    builder = page.locator(".bc-argument-builder").filter(has_text="Choose a motion").first
+    builder.wait_for(state="visible")
     builder.scroll_into_view_if_needed()
+    builder.locator(".bc-case").wait_for(state="visible")
     _select(builder, "Motion", "Unauthorised private diplomacy should remain a crime (keep the Logan Act).")
     builder.locator("button:has-text('Proposition')").click()
     _select(builder, "Claim 1", "[pro] A nation must speak to the world with one voice, and the Constitution makes "
@@ -81,9 +86,9 @@ def test_student_builds_a_case_and_sees_warnings(lab: LabServer, page: Any, resu
     output = builder.locator(".bc-case")
     page.wait_for_function("() => document.querySelector('.bc-case').textContent.includes('without evidence')")
     evidence = builder.locator(".widget-select-multiple:has(label:has-text('Evidence 1')) select")
-    labels = evidence.locator("option").all_inner_texts()
+    labels = evidence.locator("option").all_text_contents()
     evidence.select_option(label=next(text for text in labels if text.startswith("l_con_4:")))
     page.wait_for_function("() => document.querySelector('.bc-case').textContent.includes('cuts the other way')")
-    assert "Claim:" in output.inner_text() and "Link:" in output.inner_text()
+    assert "Claim:" in output.text_content() and "Link:" in output.text_content()
     output.scroll_into_view_if_needed()
     page.screenshot(path=str(results_dir / "argument_builder_warning.png"))
