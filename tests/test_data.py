@@ -66,9 +66,17 @@ def test_columns_have_useful_types(tables: dict[str, pd.DataFrame]) -> None:
     cases, events, types = tables["cases"], tables["events"], tables["channel_types"]
     assert str(cases["start_year"].dtype) == "Int64"
     assert isinstance(cases["outcome"].dtype, pd.CategoricalDtype)
-    assert list(cases["outcome"].cat.categories) == ["agreement", "partial", "no_agreement", "scandal"]
+    assert list(cases["outcome"].cat.categories) == [
+        "agreement",
+        "partial",
+        "no_agreement",
+        "scandal",
+    ]
     assert all(isinstance(v, list) for v in cases["parties"])
-    assert isinstance(types["secrecy_level"].dtype, pd.CategoricalDtype) and types["secrecy_level"].cat.ordered
+    assert (
+        isinstance(types["secrecy_level"].dtype, pd.CategoricalDtype)
+        and types["secrecy_level"].cat.ordered
+    )
     assert str(types["officialness"].dtype) == "Float64"
     assert str(types["is_back_channel"].dtype) == "boolean"
     assert pd.api.types.is_datetime64_any_dtype(events["date_start"])
@@ -114,7 +122,9 @@ def test_case_years_run_forwards(tables: dict[str, pd.DataFrame]) -> None:
 def test_events_fall_inside_their_case_or_say_why(tables: dict[str, pd.DataFrame]) -> None:
     spans = tables["cases"].set_index("case_id")[["start_year", "end_year"]]
     events = tables["events"].join(spans, on="case_id")
-    outside = events[(events["year"] < events["start_year"]) | (events["year"] > events["end_year"])]
+    outside = events[
+        (events["year"] < events["start_year"]) | (events["year"] > events["end_year"])
+    ]
     assert len(outside) > 0  # later disclosures exist, so the check below is not vacuous
     assert outside["note"].fillna("").str.len().gt(0).all(), list(outside["event_id"])
 
@@ -131,9 +141,19 @@ def test_enough_cases_and_events(tables: dict[str, pd.DataFrame]) -> None:
 
 
 REQUIRED_CASES = {
-    "cmc_rfk_dobrynin_1962", "cmc_scali_fomin_1962", "nixon_kissinger_dobrynin_channel", "kissinger_china_pakistan_1971",
-    "oslo_channel_1993", "beilin_abu_mazen_1995", "uk_ira_backchannel", "iran_contra_1985", "us_iran_oman_channel",
-    "us_cuba_secret_talks", "kushner_kislyak_channel_2016", "flynn_kislyak_calls_2016", "reagan_massie_channel",
+    "cmc_rfk_dobrynin_1962",
+    "cmc_scali_fomin_1962",
+    "nixon_kissinger_dobrynin_channel",
+    "kissinger_china_pakistan_1971",
+    "oslo_channel_1993",
+    "beilin_abu_mazen_1995",
+    "uk_ira_backchannel",
+    "iran_contra_1985",
+    "us_iran_oman_channel",
+    "us_cuba_secret_talks",
+    "kushner_kislyak_channel_2016",
+    "flynn_kislyak_calls_2016",
+    "reagan_massie_channel",
 }
 
 
@@ -142,8 +162,15 @@ def test_required_cases_present(tables: dict[str, pd.DataFrame]) -> None:
 
 
 REQUIRED_CHANNEL_TYPES = {
-    "front_channel", "direct_secret", "via_state_intermediary", "via_private_intermediary", "via_intelligence_service",
-    "track_two", "shuttle_diplomacy", "mediation", "unauthorised_private",
+    "front_channel",
+    "direct_secret",
+    "via_state_intermediary",
+    "via_private_intermediary",
+    "via_intelligence_service",
+    "track_two",
+    "shuttle_diplomacy",
+    "mediation",
+    "unauthorised_private",
 }
 
 
@@ -152,12 +179,23 @@ def test_channel_types_cover_the_contrasts(tables: dict[str, pd.DataFrame]) -> N
     assert REQUIRED_CHANNEL_TYPES <= set(types.index)
     assert types.loc["front_channel", "secrecy"] < types.loc["direct_secret", "secrecy"]
     assert types.loc["track_two", "officialness"] < types.loc["direct_secret", "officialness"]
-    assert not types.loc["track_two", "is_back_channel"] and types.loc["direct_secret", "is_back_channel"]
+    assert (
+        not types.loc["track_two", "is_back_channel"]
+        and types.loc["direct_secret", "is_back_channel"]
+    )
 
 
 REQUIRED_LEGAL = {
-    "logan_act", "article2_foreign_affairs", "treason_clause", "curtiss_wright_1936", "zivotofsky_2015",
-    "false_statements_1001", "fara", "agents_foreign_governments_951", "boland_amendments", "vcdr_article41",
+    "logan_act",
+    "article2_foreign_affairs",
+    "treason_clause",
+    "curtiss_wright_1936",
+    "zivotofsky_2015",
+    "false_statements_1001",
+    "fara",
+    "agents_foreign_governments_951",
+    "boland_amendments",
+    "vcdr_article41",
     "vclt_articles7_8",
 }
 
@@ -178,10 +216,29 @@ def test_statute_texts_say_what_the_lessons_teach(tables: dict[str, pd.DataFrame
 
 
 REQUIRED_TERMS = [
-    "back channel", "front channel", "track-one", "track-two", "shuttle diplomacy", "mediation", "facilitation",
-    "secret diplomacy", "spoiler", "audience costs", "entry costs", "forum shopping", "deniability", "intermediary",
-    "Logan Act", "treason", "transition (presidential)", "P5+1", "Joint Plan of Action", "JCPOA",
-    "Declaration of Principles", "détente", "SALT",
+    "back channel",
+    "front channel",
+    "track-one",
+    "track-two",
+    "shuttle diplomacy",
+    "mediation",
+    "facilitation",
+    "secret diplomacy",
+    "spoiler",
+    "audience costs",
+    "entry costs",
+    "forum shopping",
+    "deniability",
+    "intermediary",
+    "Logan Act",
+    "treason",
+    "transition (presidential)",
+    "P5+1",
+    "Joint Plan of Action",
+    "JCPOA",
+    "Declaration of Principles",
+    "détente",
+    "SALT",
 ]
 
 

@@ -18,12 +18,27 @@ from backchannels.references import (
 DATA = Path(__file__).resolve().parents[1] / "data"
 
 SCHOLARLY_ANCHORS = [
-    "fearon1994domestic", "stedman1997spoiler", "wanisstjohn2006backchannel", "wanisstjohn2011book",
-    "davidson1981freud", "pon2015backchannel", "berridge2015mediation", "history_shuttle",
+    "fearon1994domestic",
+    "stedman1997spoiler",
+    "wanisstjohn2006backchannel",
+    "wanisstjohn2011book",
+    "davidson1981freud",
+    "pon2015backchannel",
+    "berridge2015mediation",
+    "history_shuttle",
 ]
 LEGAL_KEYS = [
-    "logan_act_usc", "const_art2", "const_art3_treason", "curtisswright1936", "zivotofsky2015",
-    "false_statements_usc", "fara_usc", "usc18_951", "boland_crs", "vcdr1961", "vclt1969",
+    "logan_act_usc",
+    "const_art2",
+    "const_art3_treason",
+    "curtisswright1936",
+    "zivotofsky2015",
+    "false_statements_usc",
+    "fara_usc",
+    "usc18_951",
+    "boland_crs",
+    "vcdr1961",
+    "vclt1969",
 ]
 
 
@@ -67,7 +82,11 @@ def test_unknown_key_is_a_clear_error() -> None:
     with pytest.raises(UnknownReferenceError) as info:
         cite("fearon1995domestic", DATA)
     message = str(info.value)
-    assert "fearon1995domestic" in message and "references.bib" in message and "fearon1994domestic" in message
+    assert (
+        "fearon1995domestic" in message
+        and "references.bib" in message
+        and "fearon1994domestic" in message
+    )
     assert isinstance(info.value, ValueError) and isinstance(info.value, KeyError)
 
 

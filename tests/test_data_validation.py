@@ -113,7 +113,10 @@ def test_broken_channel_type(copy: Path) -> None:
 def test_unknown_citation_key(copy: Path) -> None:
     edit_cell(copy, "glossary", 2, "sources", "fearon1994domestic;nobody2099")
     message = failure(copy, "glossary")
-    assert "glossary.csv, row 2, column 'sources'" in message and "'nobody2099' is not a key in references.bib" in message
+    assert (
+        "glossary.csv, row 2, column 'sources'" in message
+        and "'nobody2099' is not a key in references.bib" in message
+    )
 
 
 def test_row_without_sources(copy: Path) -> None:
@@ -173,7 +176,10 @@ def test_event_outside_its_case_without_note(copy: Path) -> None:
     rows[row][rows[0].index("note")] = ""
     write_rows(copy / "events.csv", rows)
     message = failure(copy, "events")
-    assert f"events.csv, row {row + 1}, column 'note'" in message and "outside its case's span" in message
+    assert (
+        f"events.csv, row {row + 1}, column 'note'" in message
+        and "outside its case's span" in message
+    )
 
 
 def test_see_also_must_name_a_glossary_term(copy: Path) -> None:
@@ -198,8 +204,12 @@ Breaker = Callable[[Path], None]
 BREAKERS: dict[str, Breaker] = {
     "bad category": lambda p: edit_cell(p, "cases", 2, "outcome", "success"),
     "empty file": lambda p: (p / "events.csv").write_text("", encoding="utf-8"),
-    "broken descriptor": lambda p: (p / "datapackage.json").write_text("{ not json", encoding="utf-8"),
-    "broken bibliography": lambda p: (p / "references.bib").write_text("@article{x, title = {unclosed", encoding="utf-8"),
+    "broken descriptor": lambda p: (p / "datapackage.json").write_text(
+        "{ not json", encoding="utf-8"
+    ),
+    "broken bibliography": lambda p: (p / "references.bib").write_text(
+        "@article{x, title = {unclosed", encoding="utf-8"
+    ),
 }
 
 
@@ -220,7 +230,10 @@ def test_changed_file_is_reported_with_the_rehash_command(copy: Path) -> None:
     assert len(problems) == 1 and "glossary.csv" in problems[0] and "--rehash" in problems[0]
     assert d.rehash(copy) == ["glossary"]
     assert d.check_all(copy) == []
-    assert json.loads((copy / "datapackage.json").read_text(encoding="utf-8"))["resources"][4]["bytes"] > 0
+    assert (
+        json.loads((copy / "datapackage.json").read_text(encoding="utf-8"))["resources"][4]["bytes"]
+        > 0
+    )
 
 
 def test_command_line_exit_codes(copy: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -114,7 +114,9 @@ def read_descriptor(directory: Path | str | None = None) -> dict[str, Any]:
     """Return the parsed datapackage.json of a data folder."""
     path = _dir(directory) / DESCRIPTOR
     if not path.is_file():
-        raise DataValidationError(f"{path}: datapackage.json is missing. Restore it from the repository.")
+        raise DataValidationError(
+            f"{path}: datapackage.json is missing. Restore it from the repository."
+        )
     try:
         return _descriptor_cached(str(path), _stamp(path))
     except json.JSONDecodeError as err:
@@ -130,7 +132,9 @@ def _resource(descriptor: dict[str, Any], name: str) -> dict[str, Any]:
         if resource.get("name") == name:
             return resource
     known = ", ".join(r.get("name", "?") for r in descriptor.get("resources", []))
-    raise DataValidationError(f"datapackage.json has no table named {name!r}; known tables: {known}.")
+    raise DataValidationError(
+        f"datapackage.json has no table named {name!r}; known tables: {known}."
+    )
 
 
 def _fields(resource: dict[str, Any]) -> list[dict[str, Any]]:
@@ -144,10 +148,22 @@ def _fields(resource: dict[str, Any]) -> list[dict[str, Any]]:
 def _read_text(path: Path, file: str) -> tuple[str | None, list[Problem]]:
     """Return the file's text, or problems when it is missing, empty or not UTF-8."""
     if not path.is_file():
-        return None, [Problem(file, "the file is missing.", "restore it from the repository or fix the 'path' in datapackage.json.")]
+        return None, [
+            Problem(
+                file,
+                "the file is missing.",
+                "restore it from the repository or fix the 'path' in datapackage.json.",
+            )
+        ]
     raw = path.read_bytes()
     if not raw.strip():
-        return None, [Problem(file, "the file is empty (not even a header row).", "restore it from the repository.")]
+        return None, [
+            Problem(
+                file,
+                "the file is empty (not even a header row).",
+                "restore it from the repository.",
+            )
+        ]
     try:
         return raw.decode("utf-8-sig"), []
     except UnicodeDecodeError as err:
@@ -167,7 +183,9 @@ def _parse_csv(text: str) -> tuple[list[str], list[tuple[int, list[str]]]]:
     reader = csv.reader(io.StringIO(text, newline=""))
     rows = [row for row in reader]
     header = [cell.strip() for cell in rows[0]] if rows else []
-    data = [(index + 2, row) for index, row in enumerate(rows[1:]) if any(cell.strip() for cell in row)]
+    data = [
+        (index + 2, row) for index, row in enumerate(rows[1:]) if any(cell.strip() for cell in row)
+    ]
     return header, data
 
 
@@ -175,19 +193,36 @@ def _header_problems(header: list[str], fields: list[dict[str, Any]], file: str)
     """Compare the header row with the field names of the descriptor."""
     expected = [f["name"] for f in fields]
     problems = [
-        Problem(file, f"the column '{name}' is missing from the header row.", f"add a column headed '{name}'.", row=1, column=name)
+        Problem(
+            file,
+            f"the column '{name}' is missing from the header row.",
+            f"add a column headed '{name}'.",
+            row=1,
+            column=name,
+        )
         for name in expected
         if name not in header
     ]
     problems += [
-        Problem(file, f"the header has a column '{name}' that datapackage.json does not describe.",
-                f"remove it or rename it to one of: {', '.join(expected)}.", row=1, column=name)
+        Problem(
+            file,
+            f"the header has a column '{name}' that datapackage.json does not describe.",
+            f"remove it or rename it to one of: {', '.join(expected)}.",
+            row=1,
+            column=name,
+        )
         for name in header
         if name not in expected
     ]
     if not problems and header != expected:
-        problems.append(Problem(file, "the columns are in a different order than datapackage.json lists them.",
-                                f"put them in this order: {', '.join(expected)}.", row=1))
+        problems.append(
+            Problem(
+                file,
+                "the columns are in a different order than datapackage.json lists them.",
+                f"put them in this order: {', '.join(expected)}.",
+                row=1,
+            )
+        )
     return problems
 
 
@@ -229,7 +264,13 @@ def _to_date(text: str) -> dt.date:
     return dt.date.fromisoformat(text)
 
 
-_CONVERTERS = {"integer": _to_int, "year": _to_int, "number": _to_number, "boolean": _to_bool, "date": _to_date}
+_CONVERTERS = {
+    "integer": _to_int,
+    "year": _to_int,
+    "number": _to_number,
+    "boolean": _to_bool,
+    "date": _to_date,
+}
 _TYPE_FIX = {
     "integer": "type a whole number without decimals, for example 1962.",
     "year": "type a four-digit year, for example 1962.",
@@ -244,48 +285,130 @@ def _split_list(text: str, spec: dict[str, Any]) -> list[str]:
     return [item.strip() for item in text.split(spec.get("separator", ";"))]
 
 
-def _list_problems(items: list[str], spec: dict[str, Any], file: str, row: int, column: str) -> list[Problem]:
+def _list_problems(
+    items: list[str], spec: dict[str, Any], file: str, row: int, column: str
+) -> list[Problem]:
     """Check the items of a semicolon-separated cell (no empty items, allowed values)."""
     if any(not item for item in items):
-        return [_fail(file, row, column, "the list has an empty item (two semicolons in a row, or one at the end).",
-                      "remove the extra semicolon.")]
+        return [
+            _fail(
+                file,
+                row,
+                column,
+                "the list has an empty item (two semicolons in a row, or one at the end).",
+                "remove the extra semicolon.",
+            )
+        ]
     allowed = spec.get("enum")
     bad = [item for item in items if allowed and item not in allowed]
     if bad:
-        return [_fail(file, row, column, f"{', '.join(repr(b) for b in bad)} is not an allowed value.",
-                      f"use only these, separated by semicolons: {'; '.join(allowed)}.")]
+        return [
+            _fail(
+                file,
+                row,
+                column,
+                f"{', '.join(repr(b) for b in bad)} is not an allowed value.",
+                f"use only these, separated by semicolons: {'; '.join(allowed)}.",
+            )
+        ]
     if len(set(items)) != len(items):
-        return [_fail(file, row, column, "the list names the same item twice.", "remove the duplicate.")]
+        return [
+            _fail(file, row, column, "the list names the same item twice.", "remove the duplicate.")
+        ]
     return []
 
 
-def _constraint_problems(value: Any, text: str, field: dict[str, Any], file: str, row: int) -> list[Problem]:
+def _constraint_problems(
+    value: Any, text: str, field: dict[str, Any], file: str, row: int
+) -> list[Problem]:
     """Check enum, pattern, length and range constraints of one non-empty cell."""
     name, con = field["name"], field.get("constraints", {})
     if "enum" in con and text not in con["enum"]:
-        return [_fail(file, row, name, f"{text!r} is not one of the allowed values.", f"use one of: {', '.join(con['enum'])}.")]
+        return [
+            _fail(
+                file,
+                row,
+                name,
+                f"{text!r} is not one of the allowed values.",
+                f"use one of: {', '.join(con['enum'])}.",
+            )
+        ]
     if "pattern" in con and not re.fullmatch(con["pattern"], text):
-        return [_fail(file, row, name, f"{text!r} does not have the expected form.", field.get("x-patternHelp", f"match the pattern {con['pattern']}."))]
+        return [
+            _fail(
+                file,
+                row,
+                name,
+                f"{text!r} does not have the expected form.",
+                field.get("x-patternHelp", f"match the pattern {con['pattern']}."),
+            )
+        ]
     if "maxLength" in con and len(text) > con["maxLength"]:
-        return [_fail(file, row, name, f"the text is {len(text)} characters long; the limit is {con['maxLength']}.", "shorten it.")]
+        return [
+            _fail(
+                file,
+                row,
+                name,
+                f"the text is {len(text)} characters long; the limit is {con['maxLength']}.",
+                "shorten it.",
+            )
+        ]
     if "minimum" in con and value < con["minimum"]:
-        return [_fail(file, row, name, f"{text} is below the minimum {con['minimum']}.", f"use a value of at least {con['minimum']}.")]
+        return [
+            _fail(
+                file,
+                row,
+                name,
+                f"{text} is below the minimum {con['minimum']}.",
+                f"use a value of at least {con['minimum']}.",
+            )
+        ]
     if "maximum" in con and value > con["maximum"]:
-        return [_fail(file, row, name, f"{text} is above the maximum {con['maximum']}.", f"use a value of at most {con['maximum']}.")]
+        return [
+            _fail(
+                file,
+                row,
+                name,
+                f"{text} is above the maximum {con['maximum']}.",
+                f"use a value of at most {con['maximum']}.",
+            )
+        ]
     return []
 
 
-def _convert_cell(text: str, field: dict[str, Any], file: str, row: int) -> tuple[Any, list[Problem]]:
+def _convert_cell(
+    text: str, field: dict[str, Any], file: str, row: int
+) -> tuple[Any, list[Problem]]:
     """Convert one cell to its Python value and report anything wrong with it."""
     name, kind = field["name"], field.get("type", "string")
     text = text.strip()
     if not text:
         required = field.get("constraints", {}).get("required", False)
-        return None, ([_fail(file, row, name, "this cell is empty but the column is required.", field.get("x-requiredHelp", "fill it in."))] if required else [])
+        return None, (
+            [
+                _fail(
+                    file,
+                    row,
+                    name,
+                    "this cell is empty but the column is required.",
+                    field.get("x-requiredHelp", "fill it in."),
+                )
+            ]
+            if required
+            else []
+        )
     try:
         value = _CONVERTERS[kind](text) if kind in _CONVERTERS else text
     except (ValueError, KeyError):
-        return None, [_fail(file, row, name, f"{text!r} is not a valid {kind}.", _TYPE_FIX.get(kind, "correct the value."))]
+        return None, [
+            _fail(
+                file,
+                row,
+                name,
+                f"{text!r} is not a valid {kind}.",
+                _TYPE_FIX.get(kind, "correct the value."),
+            )
+        ]
     problems = _constraint_problems(value, text, field, file, row)
     if "x-list" in field and not problems:
         value = _split_list(text, field["x-list"])
@@ -300,18 +423,28 @@ def _row_problems(cells: list[str], header: list[str], file: str, row: int) -> l
     """Report rows with more or fewer cells than the header."""
     if len(cells) == len(header):
         return []
-    return [Problem(file, f"this row has {len(cells)} cells but the header has {len(header)} columns.",
-                    "check for a missing comma, or quote a cell that contains a comma.", row=row)]
+    return [
+        Problem(
+            file,
+            f"this row has {len(cells)} cells but the header has {len(header)} columns.",
+            "check for a missing comma, or quote a cell that contains a comma.",
+            row=row,
+        )
+    ]
 
 
-def _convert_rows(header: list[str], data: list[tuple[int, list[str]]], fields: list[dict[str, Any]], file: str) -> tuple[list[dict[str, Any]], list[int], list[Problem]]:
+def _convert_rows(
+    header: list[str], data: list[tuple[int, list[str]]], fields: list[dict[str, Any]], file: str
+) -> tuple[list[dict[str, Any]], list[int], list[Problem]]:
     """Convert every data row; return records, their row numbers and the problems found."""
     records, rows, problems = [], [], []
     for row, cells in data:
         row_problems = _row_problems(cells, header, file, row)
         record: dict[str, Any] = {}
         for field in fields if not row_problems else []:
-            value, cell_problems = _convert_cell(cells[header.index(field["name"])], field, file, row)
+            value, cell_problems = _convert_cell(
+                cells[header.index(field["name"])], field, file, row
+            )
             record[field["name"]] = value
             row_problems += cell_problems
         problems += row_problems
@@ -330,8 +463,15 @@ def _unique_problems(table: Table, columns: list[str], message: str) -> list[Pro
             continue
         if key in seen:
             shown = ", ".join(str(k) for k in key)
-            problems.append(Problem(table.file, f"{shown!r} {message} (first used in row {seen[key]}).",
-                                    "give each row its own value.", row=row, column=", ".join(columns)))
+            problems.append(
+                Problem(
+                    table.file,
+                    f"{shown!r} {message} (first used in row {seen[key]}).",
+                    "give each row its own value.",
+                    row=row,
+                    column=", ".join(columns),
+                )
+            )
         else:
             seen[key] = row
     return problems
@@ -342,7 +482,9 @@ def _key_problems(table: Table, resource: dict[str, Any]) -> list[Problem]:
     schema = resource.get("schema", {})
     pk = schema.get("primaryKey", [])
     pk = [pk] if isinstance(pk, str) else list(pk)
-    problems = _unique_problems(table, pk, "is used as the identifier of another row too") if pk else []
+    problems = (
+        _unique_problems(table, pk, "is used as the identifier of another row too") if pk else []
+    )
     for field in table.fields:
         if field.get("constraints", {}).get("unique") and [field["name"]] != pk:
             problems += _unique_problems(table, [field["name"]], "must be unique but appears twice")
@@ -350,7 +492,9 @@ def _key_problems(table: Table, resource: dict[str, Any]) -> list[Problem]:
 
 
 @functools.lru_cache(maxsize=32)
-def _parse_table_cached(name: str, directory: str, stamp: tuple[Any, ...]) -> tuple[Table, tuple[Problem, ...]]:
+def _parse_table_cached(
+    name: str, directory: str, stamp: tuple[Any, ...]
+) -> tuple[Table, tuple[Problem, ...]]:
     """Parse and check one table once per version of the table and descriptor."""
     resource = _resource(read_descriptor(Path(directory)), name)
     path = Path(directory) / resource["path"]
@@ -392,8 +536,15 @@ def _foreign_key_problems(table: Table, resource: dict[str, Any], folder: Path) 
         for record, row in zip(table.records, table.rows):
             value = record.get(own)
             if value is not None and value not in known:
-                problems.append(Problem(table.file, f"{value!r} does not match any '{target_field}' in {Path(target.file).name}.",
-                                        f"use an existing {target_field} or add that row to {Path(target.file).name} first.", row=row, column=own))
+                problems.append(
+                    Problem(
+                        table.file,
+                        f"{value!r} does not match any '{target_field}' in {Path(target.file).name}.",
+                        f"use an existing {target_field} or add that row to {Path(target.file).name} first.",
+                        row=row,
+                        column=own,
+                    )
+                )
     return problems
 
 
@@ -409,9 +560,26 @@ def _list_reference_problems(table: Table, folder: Path) -> list[Problem]:
         for record, row in zip(table.records, table.rows):
             missing = [item for item in record.get(field["name"]) or [] if item not in known]
             if missing:
-                problems.append(Problem(table.file, f"{', '.join(repr(m) for m in missing)} is not a '{ref['field']}' in {Path(target.file).name}.",
-                                        f"use an existing {ref['field']} or add it to {Path(target.file).name}.", row=row, column=field["name"]))
+                problems.append(
+                    Problem(
+                        table.file,
+                        f"{', '.join(repr(m) for m in missing)} is not a '{ref['field']}' in {Path(target.file).name}.",
+                        f"use an existing {ref['field']} or add it to {Path(target.file).name}.",
+                        row=row,
+                        column=field["name"],
+                    )
+                )
     return problems
+
+
+def _bib_errors() -> tuple[type[BaseException], ...]:
+    """Return the exception types that mean 'references.bib cannot be read'."""
+    from pybtex.exceptions import PybtexError
+
+    return (PybtexError, OSError, UnicodeDecodeError, ValueError)
+
+
+_BIB_ERRORS = _bib_errors()
 
 
 def _bib_keys(folder: Path) -> tuple[set[str] | None, list[Problem]]:
@@ -420,9 +588,14 @@ def _bib_keys(folder: Path) -> tuple[set[str] | None, list[Problem]]:
 
     try:
         return set(load_references(folder)), []
-    except Exception as err:  # pybtex raises several error types; all mean "the .bib is broken"
-        return None, [Problem(str(bib_path(folder)), f"the bibliography cannot be read ({err}).",
-                              "check the entry named in the message: braces, commas and duplicate keys.")]
+    except _BIB_ERRORS as err:
+        return None, [
+            Problem(
+                str(bib_path(folder)),
+                f"the bibliography cannot be read ({err}).",
+                "check the entry named in the message: braces, commas and duplicate keys.",
+            )
+        ]
 
 
 def bib_entry_problems(folder: Path) -> list[Problem]:
@@ -431,13 +604,19 @@ def bib_entry_problems(folder: Path) -> list[Problem]:
 
     try:
         refs = load_references(folder)
-    except Exception:  # reported by _bib_keys
+    except _BIB_ERRORS:  # reported by _bib_keys
         return []
     file, problems = str(bib_path(folder)), []
     for key, ref in refs.items():
         needed = ["title"] + (["url", "urldate"] if ref.entry_type == "online" else [])
         for name in (n for n in needed if not ref.get(n)):
-            problems.append(Problem(file, f"the entry {key!r} has no {name} field.", f"add {name} = {{...}} to the entry."))
+            problems.append(
+                Problem(
+                    file,
+                    f"the entry {key!r} has no {name} field.",
+                    f"add {name} = {{...}} to the entry.",
+                )
+            )
     return problems
 
 
@@ -453,8 +632,15 @@ def _source_key_problems(table: Table, folder: Path) -> list[Problem]:
         for record, row in zip(table.records, table.rows):
             missing = [k for k in record.get(name) or [] if k not in keys]
             if missing:
-                problems.append(Problem(table.file, f"{', '.join(repr(m) for m in missing)} is not a key in references.bib.",
-                                        "correct the key or add the entry to data/references.bib.", row=row, column=name))
+                problems.append(
+                    Problem(
+                        table.file,
+                        f"{', '.join(repr(m) for m in missing)} is not a key in references.bib.",
+                        "correct the key or add the entry to data/references.bib.",
+                        row=row,
+                        column=name,
+                    )
+                )
     return problems
 
 
@@ -464,11 +650,35 @@ def _case_problems(table: Table) -> list[Problem]:
     for r, row in zip(table.records, table.rows):
         start, end, public = r.get("start_year"), r.get("end_year"), r.get("became_public_year")
         if start is not None and end is not None and end < start:
-            problems.append(Problem(table.file, f"end_year {end} is before start_year {start}.", "swap or correct the years.", row=row, column="end_year"))
+            problems.append(
+                Problem(
+                    table.file,
+                    f"end_year {end} is before start_year {start}.",
+                    "swap or correct the years.",
+                    row=row,
+                    column="end_year",
+                )
+            )
         if start is not None and public is not None and public < start:
-            problems.append(Problem(table.file, f"became_public_year {public} is before start_year {start}.", "correct one of the years.", row=row, column="became_public_year"))
+            problems.append(
+                Problem(
+                    table.file,
+                    f"became_public_year {public} is before start_year {start}.",
+                    "correct one of the years.",
+                    row=row,
+                    column="became_public_year",
+                )
+            )
         if r and public is None and not r.get("notes"):
-            problems.append(Problem(table.file, "became_public_year is empty but no note explains why.", "add the year, or say in 'notes' that it is unconfirmed.", row=row, column="notes"))
+            problems.append(
+                Problem(
+                    table.file,
+                    "became_public_year is empty but no note explains why.",
+                    "add the year, or say in 'notes' that it is unconfirmed.",
+                    row=row,
+                    column="notes",
+                )
+            )
     return problems
 
 
@@ -497,11 +707,26 @@ def _event_date_problems(table: Table) -> list[Problem]:
         try:
             period_bounds(date)
         except ValueError:
-            problems.append(Problem(table.file, f"{date!r} is not a real calendar date.", "check the month and day.", row=row, column="date"))
+            problems.append(
+                Problem(
+                    table.file,
+                    f"{date!r} is not a real calendar date.",
+                    "check the month and day.",
+                    row=row,
+                    column="date",
+                )
+            )
             continue
         if len(date) != _PRECISION_LENGTH[precision]:
-            problems.append(Problem(table.file, f"the date {date!r} does not match date_precision '{precision}'.",
-                                    "write YYYY for year, YYYY-MM for month, YYYY-MM-DD for day.", row=row, column="date_precision"))
+            problems.append(
+                Problem(
+                    table.file,
+                    f"the date {date!r} does not match date_precision '{precision}'.",
+                    "write YYYY for year, YYYY-MM for month, YYYY-MM-DD for day.",
+                    row=row,
+                    column="date_precision",
+                )
+            )
     return problems
 
 
@@ -516,8 +741,15 @@ def _event_span_problems(events: Table, cases: Table) -> list[Problem]:
         year = int(r["date"][:4])
         end = span[1] if span[1] is not None else span[0]
         if not span[0] <= year <= end and not r.get("note"):
-            problems.append(Problem(events.file, f"the event year {year} is outside its case's span {span[0]}-{end} and no note explains why.",
-                                    "correct the date or case_id, or explain in 'note' (for example: a later disclosure).", row=row, column="note"))
+            problems.append(
+                Problem(
+                    events.file,
+                    f"the event year {year} is outside its case's span {span[0]}-{end} and no note explains why.",
+                    "correct the date or case_id, or explain in 'note' (for example: a later disclosure).",
+                    row=row,
+                    column="note",
+                )
+            )
     return problems
 
 
@@ -549,8 +781,13 @@ def _hash_problems(resource: dict[str, Any], folder: Path) -> list[Problem]:
         return []
     recorded = str(resource.get("hash", "")).removeprefix("sha256:")
     if recorded != file_sha256(path) or resource.get("bytes") != path.stat().st_size:
-        return [Problem(str(path), "the file has changed since its checksum was recorded in datapackage.json.",
-                        f"if you edited it on purpose, run `{REHASH_HINT}`; otherwise restore the file from the repository.")]
+        return [
+            Problem(
+                str(path),
+                "the file has changed since its checksum was recorded in datapackage.json.",
+                f"if you edited it on purpose, run `{REHASH_HINT}`; otherwise restore the file from the repository.",
+            )
+        ]
     return []
 
 
@@ -588,11 +825,13 @@ def check_all(data_dir: Path | None = None) -> list[str]:
         folder = _dir(data_dir)
         descriptor = read_descriptor(folder)
         problems = [str(p) for name in TABLES for p in table_problems(name, folder)]
-        problems += [str(p) for r in descriptor.get("resources", []) for p in _hash_problems(r, folder)]
+        problems += [
+            str(p) for r in descriptor.get("resources", []) for p in _hash_problems(r, folder)
+        ]
         _, bib_problems = _bib_keys(folder)
         problems += [str(p) for p in bib_problems + bib_entry_problems(folder)]
         return list(dict.fromkeys(problems))
-    except Exception as err:  # never raise: the check command must report, not crash
+    except Exception as err:  # noqa: BLE001 - the check command must report problems, never crash
         return [f"{_dir(data_dir) if data_dir else 'data'}: the data could not be checked ({err})."]
 
 
@@ -601,7 +840,11 @@ def _raise_problems(problems: list[Problem]) -> None:
     if not problems:
         return
     shown = "\n".join(str(p) for p in problems[:_MAX_LISTED])
-    more = f"\n(and {len(problems) - _MAX_LISTED} more; run `backchannels check` to list them all)" if len(problems) > _MAX_LISTED else ""
+    more = (
+        f"\n(and {len(problems) - _MAX_LISTED} more; run `backchannels check` to list them all)"
+        if len(problems) > _MAX_LISTED
+        else ""
+    )
     raise DataValidationError(shown + more)
 
 
@@ -699,7 +942,9 @@ def data_dictionary(name: str, data_dir: Path | str | None = None) -> pd.DataFra
     return pd.DataFrame(
         {
             "column": [f["name"] for f in fields],
-            "type": [("list of " if "x-list" in f else "") + f.get("type", "string") for f in fields],
+            "type": [
+                ("list of " if "x-list" in f else "") + f.get("type", "string") for f in fields
+            ],
             "required": [bool(f.get("constraints", {}).get("required")) for f in fields],
             "description": [f.get("description", "") for f in fields],
         }
@@ -711,14 +956,22 @@ def data_dictionary(name: str, data_dir: Path | str | None = None) -> pd.DataFra
 
 def main(argv: Iterable[str] | None = None) -> int:
     """Command line: --rehash refreshes checksums, --check (default) lists problems."""
-    parser = argparse.ArgumentParser(prog="python -m backchannels.data", description="Check or rehash the module's data tables.")
+    parser = argparse.ArgumentParser(
+        prog="python -m backchannels.data", description="Check or rehash the module's data tables."
+    )
     parser.add_argument("--data", help="a data folder other than the module's own")
-    parser.add_argument("--rehash", action="store_true", help="record new checksums after an intended edit")
+    parser.add_argument(
+        "--rehash", action="store_true", help="record new checksums after an intended edit"
+    )
     args = parser.parse_args(list(argv) if argv is not None else None)
     folder = Path(args.data) if args.data else None
     if args.rehash:
         changed = rehash(folder)
-        print(f"Checksums updated for: {', '.join(changed)}." if changed else "All checksums were already up to date.")
+        print(
+            f"Checksums updated for: {', '.join(changed)}."
+            if changed
+            else "All checksums were already up to date."
+        )
     problems = check_all(folder)
     for problem in problems:
         print(problem, file=sys.stderr)

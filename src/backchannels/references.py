@@ -91,7 +91,9 @@ def load_references(directory: Path | None = None) -> dict[str, Reference]:
     """Return every entry of references.bib, keyed by citation key (cached until the file changes)."""
     path = bib_path(directory)
     if not path.is_file():
-        raise FileNotFoundError(f"{path}: the bibliography is missing. Restore data/{BIB_FILE} from the repository.")
+        raise FileNotFoundError(
+            f"{path}: the bibliography is missing. Restore data/{BIB_FILE} from the repository."
+        )
     stat = path.stat()
     return dict(_parse_cached(str(path), stat.st_mtime_ns, stat.st_size))
 

@@ -13,10 +13,11 @@ no widgets. Heavy imports (ipywidgets, YAML, Markdown) wait until a function is 
 from __future__ import annotations
 
 import os
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from backchannels.quiz.progress import ProgressTable
     from backchannels.quiz.static import StaticView
     from backchannels.quiz.widgets import QuizView

@@ -215,7 +215,7 @@ _TYPE_KEYS: dict[str, dict[str, bool]] = {  # key -> required
     "reflection": {"min_words": False},
 }
 _OPTION_KEYS = {"text": True, "correct": False, "feedback": False}
-_PAIR_KEYS = {"left": True, "right": True}
+_PAIR_KEYS = {"left": False, "right": False}  # required, but _read_matching explains a missing one
 _EVENT_KEYS = {"text": True, "year": False}
 _VERDICT_KEYS = {"id": True, "label": True, "feedback": False}
 _SHUFFLED_BY_CHOICE = ("single_choice", "multiple_select", "scenario")
@@ -576,6 +576,8 @@ def _read_matching(q: _QuestionReader) -> dict[str, Any]:
                    f"add right: ... under left: {_short(left)}", raw.line)
         if right and not left:
             q.fail(f"pair {number} (right '{_short(right)}') has no 'left' item", "add left: ...", raw.line)
+        if not left and not right:
+            q.fail(f"pair {number} is empty", "give it left: ... and right: ...", raw.line)
         pairs.append(Pair(left, right))
     q._distinct([p.left for p in pairs], "pairs")
     distractors = _text_list(q.raw.get("distractors"))

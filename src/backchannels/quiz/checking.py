@@ -232,6 +232,11 @@ def check_numeric(question: Numeric, typed: str | float) -> Feedback:
     return _wrong(question.feedback_wrong or f"{shown} is not the answer.")
 
 
+def _compact(text: str) -> str:
+    """Return the comparison key: normalised, and without spaces ("U.S." == "U S" == "us")."""
+    return normalise_text(text).replace(" ", "")
+
+
 def check_short_text(question: ShortText, typed: str) -> Feedback:
     """Check typed text against the accepted answers, ignoring case, accents and spacing."""
     if not isinstance(typed, str):
@@ -239,10 +244,10 @@ def check_short_text(question: ShortText, typed: str) -> Feedback:
     if len(typed) > MAX_SHORT_TEXT:
         return _unusable(f"That is much longer than a short answer ({len(typed):,} characters) — "
                          "type just a word or a short phrase.")
-    answer = normalise_text(typed)
+    answer = _compact(typed)
     if not answer:
         return _unusable("Type an answer first, then press Check.")
-    accepted = {normalise_text(a): a for a in question.accepted}
+    accepted = {_compact(a): a for a in question.accepted}
     if answer in accepted:
         return _right(f"{accepted[answer]}.", question.explanation)
     if difflib.get_close_matches(answer, list(accepted), n=1, cutoff=0.8):

@@ -158,7 +158,7 @@ class ProgressStore:
         assert self.path is not None
         try:
             text = self.path.read_text(encoding="utf-8")
-        except FileNotFoundError:
+        except (FileNotFoundError, NotADirectoryError):
             return {}
         except (OSError, UnicodeDecodeError) as error:
             return self._start_fresh(f"it could not be read ({error.__class__.__name__})")
