@@ -195,18 +195,22 @@ def case_html(assessment: CaseAssessment) -> str:
 def evidence_table(motion: str) -> str:
     """Return an HTML table of a motion's evidence cards, proposition first (for reading, not picking)."""
     cards = sorted((c for c in load_cards() if c.motion == motion), key=lambda c: (c.side != "proposition", c.card_id))
-    rows = "".join(f"<tr><td>{escape(c.card_id)}</td><td>{escape(c.side)}</td><td style='text-align:left'>"
-                   f"{escape(c.claim)}</td><td style='text-align:left'>{escape(c.evidence)}</td>"
-                   f"<td style='text-align:left'>{escape(c.links() or '-')}</td></tr>" for c in cards)
-    return (f"<p><b>Motion:</b> {escape(MOTIONS[motion])}</p><table><thead><tr><th>Card</th><th>Side</th>"
-            f"<th>Claim</th><th>Evidence</th><th>Link</th></tr></thead><tbody>{rows}</tbody></table>")
+    cell = "style='text-align:left;vertical-align:top;padding:4px 8px;border-bottom:1px solid #ccc'"
+    rows = "".join(f"<tr><td {cell}>{escape(c.card_id)}</td><td {cell}>{escape(c.side)}</td>"
+                   f"<td {cell}><b>{escape(c.claim)}</b></td><td {cell}>{escape(c.evidence)}</td>"
+                   f"<td {cell}>{escape(c.links() or '-')}</td></tr>" for c in cards)
+    head = "".join(f"<th {cell}>{name}</th>" for name in ("Card", "Side", "Claim", "Evidence", "Link"))
+    return (f"<p><b>Motion:</b> {escape(MOTIONS[motion])}</p><table style='border-collapse:collapse;max-width:70em'>"
+            f"<thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>")
 
 
 def show_evidence_cards(motion: str) -> widgets.HTML:
     """Return a widget showing a motion's evidence cards."""
     if motion not in MOTIONS:
         raise ValueError(f"motion must be one of {sorted(MOTIONS)}, not {motion!r}")
-    return widgets.HTML(evidence_table(motion))
+    view = widgets.HTML(evidence_table(motion))
+    view.add_class("bc-evidence-cards")
+    return view
 
 
 class ArgumentBuilder(widgets.VBox):

@@ -66,6 +66,11 @@ def test_student_sets_up_a_transition_scenario_and_reads_the_conclusion(
     analyser.locator(".bc-legal-result").scroll_into_view_if_needed()
     page.screenshot(path=str(results_dir / "legal_analyser_transition.png"))
 
+    scenario_question = page.locator(".bc-question").filter(has_text="incoming national security adviser").first
+    scenario_question.scroll_into_view_if_needed()
+    page.screenshot(path=str(results_dir / "legal_scenario_question.png"))
+
+    analyser.scroll_into_view_if_needed()
     _select(analyser, "Load a scenario", "Speaker Pelosi meets President Assad (2007)")
     page.wait_for_function("() => document.querySelector('.bc-legal-conclusion').textContent === 'Unclear'")
     assert "never been applied" in analyser.text_content()
@@ -74,6 +79,11 @@ def test_student_sets_up_a_transition_scenario_and_reads_the_conclusion(
 def test_student_builds_a_case_and_sees_warnings(lab: LabServer, page: Any, results_dir: Path) -> None:
     open_notebook(page, lab, "notebooks/06_debate_workshop.ipynb")
     _run_all_until(page, ".bc-argument-builder")
+    cards = page.locator(".bc-evidence-cards").filter(has_text="l_con_6").first
+    cards.wait_for(state="visible")
+    cards.scroll_into_view_if_needed()
+    assert "Abie Nathan" in (cards.text_content() or "")
+    page.screenshot(path=str(results_dir / "evidence_cards_logan.png"))
     assert cell_errors(page) == []
     builder = page.locator(".bc-argument-builder").filter(has_text="Choose a motion").first
     builder.wait_for(state="visible")
