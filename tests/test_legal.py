@@ -18,6 +18,13 @@ def test_case_ids_are_in_cases_csv() -> None:
     assert {s.case_id for s in SCENARIOS if s.case_id} <= known
 
 
+def test_legal_source_ids_are_in_legal_sources() -> None:
+    from backchannels.data import load_legal_sources
+    known = set(load_legal_sources()["source_id"])
+    for row in SCENARIOS:
+        assert row.legal_source_ids and set(row.legal_source_ids) <= known, row.scenario_id
+
+
 def test_there_are_at_least_twelve_scenarios_real_and_invented() -> None:
     assert len(SCENARIOS) >= 12
     assert sum(1 for s in SCENARIOS if s.case_id) >= 8, "most scenarios should be real cases"

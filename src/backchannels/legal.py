@@ -306,6 +306,7 @@ class ScenarioRow:
     expected_conclusion: Conclusion
     reason: str
     case_id: str
+    legal_source_ids: tuple[str, ...]
     sources: str
 
 
@@ -341,5 +342,7 @@ def load_scenarios(path: Path | None = None) -> list[ScenarioRow]:
                 raise ValueError(f"{where}: every scenario needs a reason")
             rows.append(ScenarioRow(raw["scenario_id"].strip(), raw["title"].strip(), raw["description"].strip(),
                                     scenario, expected, raw["reason"].strip(),  # type: ignore[arg-type]
-                                    (raw.get("case_id") or "").strip(), (raw.get("sources") or "").strip()))
+                                    (raw.get("case_id") or "").strip(),
+                                    tuple(i for i in (raw.get("legal_source_ids") or "").split(";") if i),
+                                    (raw.get("sources") or "").strip()))
     return rows
