@@ -395,7 +395,8 @@ def grade(submissions: Path, out: Path | None = None, jobs: int | None = None,
                     for g in nb.grades:
                         qrows.append({"student_id": sub.student, "assignment": sub.assignment,
                                       "grade_id": g.name, "score": g.score,
-                                      "max_score": g.max_score, "auto": g.cell_type == "code"})
+                                      "max_score": g.max_score, "auto": g.cell_type == "code",
+                                      "needs_manual_grade": bool(g.needs_manual_grade)})
                 for nb_path in sorted(graded.glob("*.ipynb")):
                     sub.problems += _run_problems(nb_path)
             elif sub.gradable:
@@ -407,7 +408,7 @@ def grade(submissions: Path, out: Path | None = None, jobs: int | None = None,
     csv = out / "grades.csv"
     pd.DataFrame(rows).to_csv(csv, index=False)
     pd.DataFrame(qrows, columns=["student_id", "assignment", "grade_id", "score", "max_score",
-                                 "auto"]).to_csv(out / "grades_by_question.csv", index=False)
+                                 "auto", "needs_manual_grade"]).to_csv(out / "grades_by_question.csv", index=False)
     return csv
 
 
@@ -456,6 +457,7 @@ def report(graded: Path | None = None, out: Path | None = None,
     lines += ["## Scores per assignment", "",
               "| assignment | submissions | mean % | median % | lowest % | highest % | with a problem |",
               "|---|---|---|---|---|---|---|"]
+    figures = []
     for a, g in grades.groupby("assignment"):
         pct = 100 * g["score"] / g["max_score"].where(g["max_score"] > 0)
         lines.append(f"| {a} | {len(g)} | {pct.mean():.0f} | {pct.median():.0f} | {pct.min():.0f} "
@@ -467,10 +469,18 @@ def report(graded: Path | None = None, out: Path | None = None,
         fig.tight_layout()
         fig.savefig(out / f"{a}_scores.png", dpi=100)
         plt.close(fig)
-        lines += ["", f"![Histogram of {a} scores]({a}_scores.png)", ""]
+        figures.append(f"![Histogram of {a} scores]({a}_scores.png)")
+    lines += ["", "Manually graded answers count as 0 until they are graded in formgrader.", ""]
+    lines += [line for fig in figures for line in (fig, "")]
     objs = objectives(course)
     lines += ["## Share of the class with each question right", "",
               "| assignment | question | objective | right | graded |", "|---|---|---|---|---|"]
+    if "needs_manual_grade" in questions:
+        waiting = questions[questions["needs_manual_grade"].astype(bool)]
+        questions = questions[~questions["needs_manual_grade"].astype(bool)]
+        if len(waiting):
+            lines.insert(-2, f"{len(waiting)} manually graded answers still await grading and are "
+                             "left out of this table.\n")
     if len(questions):
         questions["right"] = questions["score"] >= questions["max_score"]
         share = questions.groupby(["assignment", "grade_id"]).agg(
