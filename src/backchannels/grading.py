@@ -452,8 +452,8 @@ def report(graded: Path | None = None, out: Path | None = None,
     questions = pd.read_csv(graded / "grades_by_question.csv")
     grades = grades[grades["assignment"].notna()]
     lines = ["# Class report", "",
-             f"{grades['student_id'].nunique()} students, {len(grades)} submissions. "
-             "Scores are points out of the maximum; 'right' = full marks on the question.", ""]
+             (f"{grades['student_id'].nunique()} students, {len(grades)} submissions. "
+             "Scores are points out of the maximum; 'right' = full marks on the question."), ""]
     lines += ["## Scores per assignment", "",
               "| assignment | submissions | mean % | median % | lowest % | highest % | with a problem |",
               "|---|---|---|---|---|---|---|"]
@@ -490,7 +490,10 @@ def report(graded: Path | None = None, out: Path | None = None,
             lines.append(f"| {r['assignment']} | {qid} | {obj} | {100 * r['right']:.0f}% "
                          f"| {r['graded']} |")
         fig, ax = plt.subplots(figsize=(7, 0.35 * len(share) + 1.2))
-        labels = [objs.get((a, g), (g, ""))[0] for a, g in zip(share["assignment"], share["grade_id"])]
+        labels = []
+        for a, g in zip(share["assignment"], share["grade_id"]):
+            qid, obj = objs.get((a, g), (g, ""))
+            labels.append(f"{qid} ({obj.split()[0]})" if obj else qid)
         ax.barh(labels[::-1], 100 * share["right"][::-1], color="#5a9e6f")
         ax.set(title="Share of the class with full marks, per question", xlabel="% of students",
                xlim=(0, 100))
