@@ -159,6 +159,7 @@ def test_broken_batch_grades_to_completion_with_stated_problems(batch: dict) -> 
     assert "JSON" in ps1.loc["carl", "problem"]
     assert "time limit" in ps1.loc["dora", "problem"]
     assert "kernel died" in ps1.loc["eve", "problem"]
+    assert "DeadKernelError" in ps1.loc["eve", "problem"]
     assert "deleted: ps1_q3" in ps1.loc["fay", "problem"]
     assert "edited: ps1_q1_tests" in ps1.loc["gus", "problem"]
     assert "huge output" in ps1.loc["hal", "problem"]

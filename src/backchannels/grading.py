@@ -164,6 +164,7 @@ class Submission:
     path: Path
     problems: list[str] = field(default_factory=list)
     gradable: bool = True
+    failure: str = ""
 
 
 def _source_cells(course: Path, assignment: str) -> dict[str, dict[str, Any]]:
@@ -190,7 +191,9 @@ def check_submission(course: Path, sub: Submission) -> Submission:
     for name, cells in _source_cells(course, sub.assignment).items():
         path = sub.path / f"{name}.ipynb"
         if not path.is_file():
-            sub.problems.append(f"the notebook {name}.ipynb is missing from the submission")
+            others = sorted(p.name for p in sub.path.glob("*.ipynb"))
+            found = f" (found: {', '.join(others)}; rename it)" if others else ""
+            sub.problems.append(f"the notebook {name}.ipynb is missing from the submission{found}")
             sub.gradable = False
             continue
         if path.stat().st_size > MAX_FILE_BYTES:
@@ -261,11 +264,31 @@ def _worker(root: Path, subs: list[Submission], progress: Any, extra: list[str])
     for assignment in sorted({s.assignment for s in subs}):
         # One real `nbgrader autograde` per assignment; nbgrader goes on past a failing student.
         done = len(list((root / "autograded").glob(f"*/{assignment}")))
+        start = log.stat().st_size if log.exists() else 0
         _nbgrader(["autograde", assignment, *extra], root, log)
+        _failure_reasons(log, start, [s for s in subs if s.assignment == assignment])
         progress(len(list((root / "autograded").glob(f"*/{assignment}"))) - done
                  + sum(1 for s in subs if s.assignment == assignment
                        and not (root / "autograded" / s.student / assignment).is_dir()))
     _nbgrader(["generate_feedback", "*", "--force"], root, log)
+
+
+def _failure_reasons(log: Path, start: int, subs: list[Submission]) -> None:
+    """Attach the last error line nbgrader logged for each submission it could not grade."""
+    if not log.exists():
+        return
+    with open(log, encoding="utf-8", errors="replace") as fh:
+        fh.seek(start)
+        text = fh.read()
+    for block in text.split("There was an error processing assignment: ")[1:]:
+        head, _, rest = block.partition("\n")
+        parts = Path(head.strip()).parts
+        rest = rest.split("Removing failed assignment")[0]
+        errors = re.findall(r"^\s*((?:[\w.]+\.)?\w*(?:Error|Exception)\b:?.*)$", rest,
+                            re.MULTILINE)
+        for sub in subs:
+            if parts[-2:] == (sub.student, sub.assignment) and errors:
+                sub.failure = errors[-1].strip()[:200]
 
 
 def _merge(master: Path, workers: list[Path], out: Path) -> None:
@@ -400,9 +423,10 @@ def grade(submissions: Path, out: Path | None = None, jobs: int | None = None,
                 for nb_path in sorted(graded.glob("*.ipynb")):
                     sub.problems += _run_problems(nb_path)
             elif sub.gradable:
-                sub.problems.append("nbgrader could not finish this notebook (the kernel died: "
-                                    "a cell may exit Python or use too much memory); scored 0, "
-                                    "look at it by hand")
+                reason = f" ({sub.failure})" if sub.failure else ""
+                sub.problems.append(f"nbgrader could not finish this notebook{reason}: usually "
+                                    "the kernel died because a cell exits Python or uses too "
+                                    "much memory; scored 0, look at it by hand")
             row["problem"] = "; ".join(sub.problems)
             rows.append(row)
     csv = out / "grades.csv"
