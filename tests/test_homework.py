@@ -144,10 +144,13 @@ def test_feedback_does_not_reveal_hidden_tests(batch: dict) -> None:
     for page in pages:
         raw = page.read_text()
         text = html.unescape(re.sub(r"<[^>]+>", "", raw))
+        shown = {line.strip() for line in text.split("\n")}
         assignment = page.parent.name
         assert "HIDDEN TESTS" not in text, page
-        for line in _region_lines(assignment, "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"):
-            assert line not in text, f"{page}: hidden test line {line!r} shown"
+        hidden = _region_lines(assignment, "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS")
+        assert hidden
+        leaked = sorted(hidden & shown)
+        assert not leaked, f"{page}: hidden test lines shown: {leaked}"
 
 
 def test_broken_batch_grades_to_completion_with_stated_problems(batch: dict) -> None:
@@ -175,7 +178,7 @@ def test_broken_batch_grades_to_completion_with_stated_problems(batch: dict) -> 
 def test_parallel_grading_gives_the_same_scores_as_sequential(batch: dict,
                                                                tmp_path: Path) -> None:
     subset = tmp_path / "subset"
-    for student in ("alice", "bob", "fay", "gus"):
+    for student in ("alice", "fay", "gus"):
         (subset / student).mkdir(parents=True)
         src = batch["root"] / student / "ps1_concepts"
         (subset / student / "ps1_concepts").mkdir()
@@ -184,7 +187,7 @@ def test_parallel_grading_gives_the_same_scores_as_sequential(batch: dict,
     grading.grade(subset, out=tmp_path / "seq", jobs=1, quiet=True, timeout=5)
     seq = pd.read_csv(tmp_path / "seq" / "grades_by_question.csv")
     par = pd.read_csv(batch["out"] / "grades_by_question.csv")
-    par = par[par["student_id"].isin(["alice", "bob", "fay", "gus"])
+    par = par[par["student_id"].isin(["alice", "fay", "gus"])
               & (par["assignment"] == "ps1_concepts")]
     key = ["student_id", "assignment", "grade_id"]
     assert len(seq) == len(par) > 0
@@ -238,3 +241,16 @@ def test_every_question_has_a_stable_id_and_an_objective() -> None:
             assert re.fullmatch(r"ps\d_(q\d+|memo)(_tests)?", meta["nbgrader"]["grade_id"])
             assert meta["backchannels"]["objective"] in objectives
         assert "ipywidgets" not in json.dumps(nb)
+
+
+def test_hide_hidden_tests_removes_hidden_code_and_its_traceback() -> None:
+    import nbformat
+
+    cell = nbformat.v4.new_code_cell("assert x == 1\n### BEGIN HIDDEN TESTS\nassert secret_check(x)\n"
+                                     "### END HIDDEN TESTS")
+    cell.outputs = [nbformat.v4.new_output("error", ename="AssertionError", evalue="secret_check",
+                                           traceback=["assert secret_check(x)"]),
+                    nbformat.v4.new_output("stream", name="stdout", text="secret_check\n")]
+    out, _ = grading.HideHiddenTests().preprocess_cell(cell, {}, 0)
+    assert "secret_check" not in json.dumps(out)
+    assert "assert x == 1" in out.source and out.outputs[0]["ename"] == "AssertionError"
