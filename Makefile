@@ -7,12 +7,15 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: help lab test check course-map clean-notebooks venv
+.PHONY: help lab test check course-map clean-notebooks venv assignments grade report
 
 help:
 	@echo "make lab    - open the course in JupyterLab (creates .venv on first run)"
 	@echo "make test   - run every test: data, widgets, notebooks, homework, browser"
 	@echo "make check  - validate data tables and question banks"
+	@echo "make assignments - regenerate the student versions of the homework (nbgrader)"
+	@echo "make grade SUBMISSIONS=folder [JOBS=n] - autograde collected homework, write grades.csv and feedback"
+	@echo "make report - class report from the grades: score distributions and questions to reteach"
 
 venv: $(STAMP)
 
@@ -38,3 +41,17 @@ course-map: $(STAMP)
 
 clean-notebooks: $(STAMP)
 	$(BIN)/jupyter nbconvert --clear-output --inplace notebooks/*.ipynb
+
+# Homework (nbgrader): see exercises/README.md.
+SUBMISSIONS ?= exercises/submitted
+JOBS ?=
+GRADED ?= exercises
+
+assignments: $(STAMP)
+	$(BIN)/python -m backchannels.grading generate
+
+grade: $(STAMP)
+	$(BIN)/python -m backchannels.grading grade "$(SUBMISSIONS)" --out "$(GRADED)" $(if $(JOBS),--jobs $(JOBS),)
+
+report: $(STAMP)
+	$(BIN)/python -m backchannels.grading report --graded "$(GRADED)"
