@@ -19,10 +19,10 @@ SLIDERS: dict[str, tuple[str, float, float, float]] = {
     # name: (label, min, max, step)
     "value": ("Value of a deal (V)", 0.0, 10.0, 0.5),
     "success": ("Chance of success (p)", 0.0, 1.0, 0.05),
-    "audience_cost": ("Audience cost of public failure (A)", 0.0, 10.0, 0.5),
+    "audience_cost": ("Audience cost if talks fail (A)", 0.0, 10.0, 0.5),
     "spoiler": ("Spoiler strength (s)", 0.0, 1.0, 0.05),
     "leak": ("Chance of a leak (ℓ)", 0.0, 1.0, 0.05),
-    "exposure_cost": ("Cost if the secret is exposed (B)", 0.0, 10.0, 0.5),
+    "exposure_cost": ("Cost if the secret leaks (B)", 0.0, 10.0, 0.5),
 }
 
 
@@ -82,11 +82,11 @@ def leak_curve(sc: Scenario, title: str | None = None) -> Figure:
     ax.axvline(sc.leak, color="0.3", lw=1, ls=":")
     ax.scatter([sc.leak], [models.expected_secret(sc)], color="#b2182b", zorder=3, s=60)
     ax.annotate(f"now: ℓ = {sc.leak:.2f}", (sc.leak, models.expected_secret(sc)),
-                xytext=(8, 8), textcoords="offset points", fontsize=10)
+                xytext=(8, 8) if sc.leak <= 0.7 else (-80, 8), textcoords="offset points", fontsize=10)
     be = models.break_even_leak(sc)
     if be is not None and 0 < be < 1:
         ax.axvline(be, color="0.6", lw=1)
-        ax.annotate(f"break-even ℓ = {be:.2f}", (be, public), xytext=(6, -16),
+        ax.annotate(f"break-even ℓ = {be:.2f}", (be, public), xytext=(6, 10),
                     textcoords="offset points", fontsize=9, color="0.3")
     ax.set_xlabel("Chance that the secret channel leaks (ℓ)")
     ax.set_ylabel("Expected payoff for the leader (model points)")
@@ -131,17 +131,19 @@ def model_explorer(**start: float) -> Any:
     for name, (label, low, high, step) in SLIDERS.items():
         sliders[name] = w.FloatSlider(value=getattr(initial, name), min=low, max=high, step=step,
                                       description=label, continuous_update=False, readout_format=".2f",
-                                      style={"description_width": "17em"},
-                                      layout=w.Layout(width="34em"))
-    verdict = w.HTML(layout=w.Layout(width="34em"))
+                                      style={"description_width": "16em"},
+                                      layout=w.Layout(width="46em"))
+    verdict = w.HTML(layout=w.Layout(width="46em"))
     verdict.add_class("bc-model-verdict")
     plot = w.HTML()
     plot.add_class("bc-model-plot")
 
     def update(_change: Any = None) -> None:
         sc = Scenario(**{name: s.value for name, s in sliders.items()})
-        verdict.value = f'<p role="status" aria-live="polite">{models.verdict_text(sc)}</p>'
+        # The chart first, so that once the verdict text changes everything shown is up to date.
         plot.value = figure_html(leak_curve(sc), leak_curve_alt(sc))
+        verdict.value = (f'<p role="status" aria-live="polite" style="line-height:1.4">'
+                         f'{models.verdict_text(sc)}</p>')
 
     for slider in sliders.values():
         slider.observe(update, names="value")
