@@ -1,0 +1,293 @@
+"""Question banks: the real banks validate; every kind of broken bank names file, id and fix."""
+
+from __future__ import annotations
+
+import importlib.util
+import logging
+import sys
+import types
+from pathlib import Path
+
+import pytest
+
+from backchannels import cli
+from backchannels.quiz.bank import BankError, Matching, check_banks, find_question, load_all_banks, load_bank
+
+REPO = Path(__file__).resolve().parents[1]
+DEMO = REPO / "tests" / "fixtures" / "questions" / "demo.yml"
+
+VALID = """\
+lesson: "x1"
+title: "A test lesson"
+objectives:
+  - "Recognise a back channel"
+  - "Distinguish track two"
+questions:
+  - id: "x1_q1"
+    type: single_choice
+    objective: 1
+    prompt: "Which is a back channel?"
+    hint: "Who authorised it?"
+    explanation: "Official and secret."
+    options:
+      - text: "Secret talks of authorised envoys"
+        correct: true
+        feedback: "Yes."
+      - text: "A workshop of retired officials"
+        feedback: "Track two."
+  - id: "x1_q2"
+    type: matching
+    objective: 2
+    prompt: "Match them."
+    hint: "Who talks?"
+    explanation: "Authority and secrecy."
+    pairs:
+      - left: "Back channel"
+        right: "Authorised and secret"
+      - left: "Track two"
+        right: "Unofficial experts"
+"""
+
+
+@pytest.fixture(autouse=True)
+def module_data(monkeypatch):
+    """Point the package at this checkout's data folder, whatever the layout around it."""
+    monkeypatch.setenv("BACKCHANNELS_DATA", str(REPO / "data"))
+
+
+def write(folder: Path, text: str, name: str = "x1.yml") -> Path:
+    path = folder / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def problems_for(tmp_path: Path, text: str, name: str = "x1.yml") -> str:
+    """Return check_banks' problems for one file as one string, checking load_bank agrees."""
+    path = write(tmp_path, text, name)
+    problems = check_banks([path])
+    assert problems, "the broken bank was accepted"
+    with pytest.raises(BankError) as raised:
+        load_bank(path)
+    assert isinstance(raised.value, ValueError)
+    assert str(raised.value) == "\n".join(problems)
+    return "\n".join(problems)
+
+
+def test_module_banks_are_valid():
+    assert check_banks(None) == []
+    banks = load_all_banks()
+    assert [b.lesson for b in banks][:1] == ["00"]
+
+
+def test_start_here_bank_covers_every_objective():
+    bank = load_bank("00")
+    assert 3 <= len(bank.questions) <= 4
+    assert {q.objective for q in bank.questions} == set(range(1, len(bank.objectives) + 1))
+
+
+def test_demo_bank_has_one_question_of_every_type():
+    assert check_banks([DEMO]) == []
+    bank = load_bank(DEMO)
+    assert sorted(q.kind for q in bank.questions) == sorted(
+        ["single_choice", "multiple_select", "true_false", "matching", "ordering", "numeric", "short_text",
+         "scenario", "reflection"])
+    assert isinstance(bank.question("demo_q4"), Matching)
+
+
+def test_valid_text_is_valid(tmp_path):
+    assert check_banks([write(tmp_path, VALID)]) == []
+    bank = load_bank(tmp_path / "x1.yml")
+    assert [q.id for q in bank.questions] == ["x1_q1", "x1_q2"]
+    assert bank.question("x1_q1").line == 7
+
+
+def test_misspelt_key_suggests_the_nearest(tmp_path):
+    text = problems_for(tmp_path, VALID.replace('    prompt: "Which', '    promt: "Which'))
+    assert "x1.yml:7: question x1_q1: unknown key 'promt'. Fix: did you mean 'prompt'? Rename the key" in text
+    assert "'prompt' is missing or empty. Fix: add prompt: ..." in text
+
+
+def test_misspelt_option_key_names_the_option(tmp_path):
+    text = problems_for(tmp_path, VALID.replace("        feedback: \"Yes.\"", "        feedbak: \"Yes.\""))
+    assert "question x1_q1, option 1: unknown key 'feedbak'. Fix: did you mean 'feedback'?" in text
+
+
+def test_unknown_type_suggests_the_nearest(tmp_path):
+    text = problems_for(tmp_path, VALID.replace("type: single_choice", "type: single-choice"))
+    assert "x1.yml:7: question x1_q1: unknown type 'single-choice'. Fix: did you mean 'single_choice'?" in text
+
+
+def test_no_correct_answer(tmp_path):
+    text = problems_for(tmp_path, VALID.replace("        correct: true\n", ""))
+    assert "question x1_q1: no entry in 'options' is marked correct. Fix: mark the right one with correct: true" in text
+
+
+def test_two_correct_answers_in_single_choice(tmp_path):
+    broken = VALID.replace('        feedback: "Track two."', '        feedback: "Track two."\n        correct: true')
+    text = problems_for(tmp_path, broken)
+    assert "2 entries in 'options' are marked correct; exactly one must be" in text
+    assert "or use type: multiple_select" in text
+
+
+def test_matching_pair_that_points_nowhere(tmp_path):
+    text = problems_for(tmp_path, VALID.replace('        right: "Unofficial experts"\n', ""))
+    assert text.count("\n") == 0, "one problem, reported once"
+    assert ("x1.yml:28: question x1_q2: pair 2 ('Track two') points nowhere: it has no 'right' item. "
+            "Fix: add right: ... under left: Track two") in text
+
+
+def test_duplicate_id_in_one_file(tmp_path):
+    text = problems_for(tmp_path, VALID.replace('id: "x1_q2"', 'id: "x1_q1"'))
+    assert "x1.yml:19: question x1_q1: id 'x1_q1' is already used on line 7. Fix: give this question a new id" in text
+
+
+def test_duplicate_id_across_files(tmp_path):
+    first = write(tmp_path, VALID)
+    second = write(tmp_path, VALID.replace('"x1"', '"x2"').replace("x1_q2", "x2_q2"), "x2.yml")
+    problems = check_banks([first, second])
+    assert problems == [f"{second}:7: question x1_q1: id 'x1_q1' is already used in {first}:7. "
+                        "Fix: give one of them a new id (ids are unique across the module and never reused)"]
+
+
+def test_duplicate_id_across_the_module_stops_load_all_banks(tmp_path, monkeypatch):
+    (tmp_path / "questions").mkdir()
+    write(tmp_path / "questions", VALID)
+    write(tmp_path / "questions", VALID.replace('"x1"', '"x2"').replace("x1_q2", "x2_q2"), "x2.yml")
+    monkeypatch.setenv("BACKCHANNELS_DATA", str(tmp_path))
+    with pytest.raises(BankError, match=r"x2\.yml:7: question x1_q1: id 'x1_q1' is already used in .*x1\.yml:7"):
+        load_all_banks()
+
+
+def test_objective_out_of_range(tmp_path):
+    text = problems_for(tmp_path, VALID.replace("objective: 2", "objective: 3"))
+    assert ("x1.yml:19: question x1_q2: objective 3 is out of range (the lesson has 2). "
+            "Fix: use a number from 1 to 2, or add the objective to 'objectives'") in text
+
+
+def test_objective_without_a_question(tmp_path):
+    text = problems_for(tmp_path, VALID.replace('  - "Distinguish track two"\n',
+                                                '  - "Distinguish track two"\n  - "Argue about secrecy"\n'))
+    assert ("x1.yml:1: bank: objective 3 (\"Argue about secrecy\") has no question. "
+            "Fix: add a question with objective: 3, or remove the objective") in text
+
+
+def test_yaml_syntax_error_names_the_line(tmp_path):
+    text = problems_for(tmp_path, VALID.replace('prompt: "Match them."', 'prompt: "Match them." extra"'))
+    assert text.startswith(f"{tmp_path / 'x1.yml'}:22: YAML syntax error:")
+    assert "Fix: check indentation and quoting near line 22" in text
+
+
+def test_yes_and_no_read_as_booleans_need_quotes(tmp_path):
+    text = problems_for(tmp_path, VALID.replace('text: "A workshop of retired officials"', "text: No"))
+    assert "option 2: 'text' was read as false, not as text. Fix: put the text in quotes: text: \"No\"" in text
+
+
+def test_lesson_must_match_file_name(tmp_path):
+    text = problems_for(tmp_path, VALID, name="x9.yml")
+    assert "bank: lesson 'x1' does not match the file name x9.yml. Fix: write lesson: \"x9\" or rename" in text
+
+
+def test_key_written_twice(tmp_path):
+    text = problems_for(tmp_path, VALID.replace('    hint: "Who talks?"', '    hint: "Who talks?"\n    hint: "Again"'))
+    assert "question x1_q2: key 'hint' is written twice. Fix: keep only one of them" in text
+
+
+def test_key_of_another_type(tmp_path):
+    text = problems_for(tmp_path, VALID.replace('    hint: "Who talks?"', '    hint: "Who talks?"\n    tolerance: 2'))
+    assert "unknown key 'tolerance'. Fix: remove it; 'tolerance' belongs to other question types, not matching" in text
+
+
+def test_ordering_items_must_be_listed_in_order(tmp_path):
+    bank = VALID + """\
+  - id: "x1_q3"
+    type: ordering
+    objective: 2
+    prompt: "Order them."
+    hint: "h"
+    explanation: "e"
+    items:
+      - text: "Oslo"
+        year: 1993
+      - text: "Cuba"
+        year: 1962
+"""
+    text = problems_for(tmp_path, bank)
+    assert "question x1_q3: items must be listed in the correct order, but 'Cuba' (1962) comes after 'Oslo' (1993)" in text
+
+
+def test_scenario_answer_must_be_a_verdict(tmp_path):
+    bank = VALID + """\
+  - id: "x1_q3"
+    type: scenario
+    objective: 2
+    prompt: "Classify."
+    scenario: "Someone talks."
+    hint: "h"
+    explanation: "e"
+    verdicts:
+      - {id: legal, label: Legal}
+      - {id: illegal, label: Illegal}
+    answer: ilegal
+    reasons:
+      - {text: "No authority", correct: true}
+      - {text: "Secret"}
+"""
+    text = problems_for(tmp_path, bank)
+    assert "answer 'ilegal' is not one of the verdict ids (legal, illegal). Fix: did you mean 'illegal'?" in text
+
+
+def test_missing_hint_is_a_warning_not_a_problem(tmp_path, caplog):
+    path = write(tmp_path, VALID.replace('    hint: "Who talks?"\n', ""))
+    with caplog.at_level(logging.WARNING, logger="backchannels.quiz.bank"):
+        assert check_banks([path]) == []
+    assert "question x1_q2: no hint. Fix: add hint: ..." in caplog.text
+    load_bank(path)
+
+
+@pytest.mark.parametrize("content", [b"", b"\xff\xfe\x00garbage", b"- just\n- a list\n", b"lesson: [unclosed\n",
+                                     b"questions: 12\n"])
+def test_garbage_is_reported_never_raised(tmp_path, content):
+    path = tmp_path / "x1.yml"
+    path.write_bytes(content)
+    problems = check_banks([path])
+    assert problems and all(str(path) in p and "Fix:" in p for p in problems)
+
+
+def test_missing_file_is_reported(tmp_path):
+    assert check_banks([tmp_path / "nope.yml"]) == [f"{tmp_path / 'nope.yml'}: file not found. "
+                                                     "Fix: check the path or the lesson number"]
+    with pytest.raises(BankError, match=r"no question bank for 'zz'\. Fix: use a lesson that has a bank \(00"):
+        load_bank("zz")
+
+
+def test_find_question_by_id():
+    bank, question = find_question("00_q2")
+    assert bank.lesson == "00" and question.id == "00_q2"
+    with pytest.raises(BankError, match="no question with id '00_q99'"):
+        find_question("00_q99")
+
+
+def test_edits_are_picked_up_without_a_restart(tmp_path):
+    path = write(tmp_path, VALID)
+    assert load_bank(path).title == "A test lesson"
+    write(tmp_path, VALID.replace("A test lesson", "Renamed lesson!"))
+    assert load_bank(path).title == "Renamed lesson!"
+
+
+@pytest.fixture
+def data_checker(monkeypatch):
+    """Stand in for the data checker of the data branch when this branch does not have it yet."""
+    if importlib.util.find_spec("backchannels.data") is None:
+        stub = types.ModuleType("backchannels.data")
+        stub.check_all = lambda folder=None: []  # type: ignore[attr-defined]
+        monkeypatch.setitem(sys.modules, "backchannels.data", stub)
+
+
+def test_cli_check_reports_problems_and_exit_code(tmp_path, capsys, data_checker):
+    broken = write(tmp_path, VALID.replace("objective: 2", "objective: 5"))
+    assert cli.main(["check", str(broken)]) == 1
+    err = capsys.readouterr().err
+    assert "question x1_q2: objective 5 is out of range" in err
+    assert 'objective 2 ("Distinguish track two") has no question' in err and "2 problem(s) found." in err
+    assert cli.main(["check", str(DEMO)]) == 0
+    assert "All data tables and question banks are valid." in capsys.readouterr().out
