@@ -11,11 +11,18 @@ from backchannels.paths import data_dir
 CHARACTERISTICS_FILE = "characteristics.csv"
 TABLE_COLUMNS = ["definition", "method", "examples", "advantages", "disadvantages", "legality"]
 _REQUIRED = ["channel_type", "name", *TABLE_COLUMNS, "official_score", "secrecy_score", "sources"]
-MAP_ALT = ("Scatter chart placing five kinds of diplomatic channel on two axes: from unofficial (left) "
-           "to official (right), and from public (bottom) to secret (top). The back channel sits top "
-           "right (official and secret); the front channel bottom right (official and public); "
-           "track-two diplomacy on the unofficial left; shuttle diplomacy and mediation on the "
-           "official side, lower down.")
+MAP_ALT = ("Scatter chart placing nine kinds of diplomatic channel on two axes: from unofficial (left) "
+           "to official (right), and from public (bottom) to secret (top). The four kinds of back channel "
+           "(direct, through a third state, through a private go-between, through intelligence services) "
+           "cluster top right: official and secret. The front channel and shuttle diplomacy sit bottom "
+           "right (official, public); mediation official and half-way up; track-two diplomacy and "
+           "unauthorised private diplomacy on the unofficial left.")
+# Label offsets (points) chosen so that the clustered back-channel labels do not overlap.
+_OFFSETS = {"direct_secret": (10, 4), "via_state_intermediary": (10, -12),
+            "via_private_intermediary": (-10, -16), "via_intelligence_service": (-10, 6),
+            "front_channel": (-10, 8), "shuttle_diplomacy": (-10, 8), "mediation": (-10, 8)}
+_LEFT = {"via_private_intermediary", "via_intelligence_service", "front_channel", "shuttle_diplomacy",
+         "mediation"}
 
 
 def load_characteristics() -> pd.DataFrame:
@@ -66,30 +73,33 @@ def show_characteristics_table(channel_types: list[str] | None = None) -> None:
     display(HTML(styled.to_html()))
 
 
-def channel_map(highlight: str = "back_channel") -> Figure:
-    """Return a figure placing each channel type on official-unofficial and public-secret axes."""
-    frame = load_characteristics()
-    if highlight not in set(frame["channel_type"]):
-        raise ValueError(f"Unknown channel type {highlight!r}.")
-    fig = Figure(figsize=(7.5, 5.5))
+def channel_map() -> Figure:
+    """Return a figure placing each channel type of data/channel_types.csv on official/secret axes."""
+    from backchannels.data import load_channel_types
+
+    frame = load_channel_types()
+    fig = Figure(figsize=(8.5, 6.0))
     ax = fig.subplots()
-    ax.axvline(0.5, color="0.8", lw=1)
-    ax.axhline(0.5, color="0.8", lw=1)
+    ax.axvline(0.5, color="0.85", lw=1)
+    ax.axhline(0.5, color="0.85", lw=1)
     for row in frame.itertuples():
-        strong = row.channel_type == highlight
-        ax.scatter(row.official_score, row.secrecy_score, s=220 if strong else 110,
-                   marker="*" if strong else "o", color="#b2182b" if strong else "#2166ac", zorder=3)
-        ax.annotate(row.name, (row.official_score, row.secrecy_score), xytext=(8, 6),
-                    textcoords="offset points", fontsize=11, weight="bold" if strong else "normal")
-    ax.set_xlim(-0.05, 1.25)
+        back = str(row.is_back_channel).lower() == "true"
+        x, y = float(row.officialness), float(row.secrecy)
+        ax.scatter(x, y, s=200 if back else 110, marker="*" if back else "o",
+                   color="#b2182b" if back else "#2166ac", zorder=3)
+        ax.annotate(row.label, (x, y), xytext=_OFFSETS.get(row.channel_type, (8, 6)),
+                    textcoords="offset points", fontsize=10,
+                    ha="right" if row.channel_type in _LEFT else "left",
+                    weight="bold" if back else "normal")
+    ax.set_xlim(-0.08, 1.1)
     ax.set_ylim(-0.05, 1.05)
     ax.set_xticks([0, 0.5, 1], ["unofficial", "", "official"])
     ax.set_yticks([0, 0.5, 1], ["public", "", "secret"])
     ax.set_xlabel("Who talks: unofficial people → authorised officials")
     ax.set_ylabel("Who knows: public → secret")
-    ax.set_title("Where the back channel sits among kinds of diplomacy")
-    fig.text(0.01, -0.02, "Positions are the module's judgement, from data/characteristics.csv.",
-             fontsize=8, color="0.35")
+    ax.set_title("Where back channels (red stars) sit among kinds of diplomacy")
+    fig.text(0.01, -0.02, "Positions are the module's teaching coding from data/channel_types.csv, "
+             "not measurements.", fontsize=8, color="0.35")
     return fig
 
 
