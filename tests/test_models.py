@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 
 import pytest
@@ -9,7 +10,7 @@ import pytest
 from backchannels import models
 from backchannels.models import Scenario
 
-BASE = dict(value=5.0, success=0.5, audience_cost=3.0, spoiler=0.3, leak=0.2, exposure_cost=3.0)
+BASE = {"value": 5.0, "success": 0.5, "audience_cost": 3.0, "spoiler": 0.3, "leak": 0.2, "exposure_cost": 3.0}
 
 
 def sc(**change: float) -> Scenario:
@@ -41,7 +42,7 @@ def test_advantage_equals_difference_of_payoffs() -> None:
 ])
 def test_advantage_is_monotone(name: str, values: list[float], direction: int) -> None:
     advantages = [models.advantage_of_secrecy(sc(**{name: v})) for v in values]
-    steps = [direction * (b - a) for a, b in zip(advantages, advantages[1:])]
+    steps = [direction * (b - a) for a, b in itertools.pairwise(advantages)]
     assert all(step > 0 for step in steps), f"{name}: {advantages}"
 
 

@@ -6,18 +6,13 @@ import base64
 import html
 import io
 
-import matplotlib
-
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.figure import Figure
 
 
 def figure_png(fig: Figure) -> bytes:
-    """Return the figure rendered as PNG bytes (and close it)."""
+    """Return the figure rendered as PNG bytes (figures are built without pyplot, so nothing to close)."""
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=100, bbox_inches="tight")
-    plt.close(fig)
     return buffer.getvalue()
 
 

@@ -33,7 +33,8 @@ _AMOUNTS = {"value": "value of a deal", "audience_cost": "audience cost of failu
 def _check_number(name: str, label: str, x: object) -> float:
     """Return x as a float, or raise a friendly ValueError if it is not a finite number."""
     if isinstance(x, bool) or not isinstance(x, Real):
-        raise ValueError(f"The {label} ({name}) must be a number, not {x!r}.")
+        # ValueError, not TypeError: notebooks and widgets catch one friendly error type.
+        raise ValueError(f"The {label} ({name}) must be a number, not {x!r}.")  # noqa: TRY004
     value = float(x)
     if math.isnan(value) or math.isinf(value):
         raise ValueError(f"The {label} ({name}) must be a finite number, not {x!r}.")
