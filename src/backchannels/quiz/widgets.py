@@ -64,6 +64,13 @@ STYLE = """<style>
 .bc-question .widget-inline-hbox { height: auto; min-height: var(--jp-widgets-inline-height, 28px);
   align-items: center; }
 .bc-question .widget-checkbox { width: auto; }
+.bc-question .widget-dropdown > .widget-label { text-align: left; }
+/* A locked answer must stay legible: ipywidgets fades disabled inputs to 60%. */
+.bc-question .widget-dropdown > select:disabled, .bc-question .widget-text input:disabled,
+.bc-question .widget-textarea textarea:disabled { opacity: 1; color: var(--jp-ui-font-color1, #222);
+  background: var(--jp-layout-color2, #eee); }
+.bc-question .widget-radio-box input:disabled, .bc-question .widget-checkbox input:disabled { opacity: 0.9; }
+.bc-question .bc-buttons { margin-top: 6px; }
 .bc-question .jupyter-button { width: auto; padding: 0 14px; }
 .bc-question .jupyter-button:focus-visible { outline: 2px solid var(--jp-brand-color1, #1976d2);
   outline-offset: 2px; }
@@ -263,6 +270,17 @@ def _box_html(css: str, markdown: str) -> str:
     return f'<div class="{css}" role="alert">{markdown_html(markdown)}</div>'
 
 
+def _message_area() -> widgets.HTML:
+    """Return an HTML widget that takes no room while it is empty (three per question)."""
+    area = widgets.HTML(layout=widgets.Layout(display="none"))
+
+    def follow(change: dict[str, Any]) -> None:
+        area.layout.display = "" if change["new"] else "none"
+
+    area.observe(follow, "value")
+    return area
+
+
 def feedback_html(feedback: Feedback) -> str:
     """Return feedback as HTML whose words, not only its colour, say right or wrong."""
     kind = {True: "right", False: "wrong", None: "info"}[feedback.correct]
@@ -343,11 +361,13 @@ class QuestionWidget:
         self.retry_button = self._button("Try again", "Change your answer and check again")
         self.reveal_button = self._button("Reveal answer", "Show the answer (after a wrong try)")
         self.hint_button.disabled = not question.hint
-        self.hint_area = widgets.HTML()
-        self.feedback = widgets.HTML()
-        self.answer_area = widgets.HTML()
+        self.hint_area = _message_area()
+        self.feedback = _message_area()
+        self.answer_area = _message_area()
         buttons = [self.check_button, self.hint_button] + ([] if reflection else [self.retry_button, self.reveal_button])
-        self.box = widgets.VBox([self._prompt(), *self.controls.children, widgets.HBox(buttons),
+        button_row = widgets.HBox(buttons)
+        button_row.add_class("bc-buttons")
+        self.box = widgets.VBox([self._prompt(), *self.controls.children, button_row,
                                  self.hint_area, self.feedback, self.answer_area], layout=FULL)
         self.box.add_class("bc-question")
         self.check_button.on_click(self._on_check)
@@ -413,16 +433,18 @@ class QuestionWidget:
             return
         answer = self.controls.read()
         feedback = check(self.question, answer)
-        self.feedback.value = feedback_html(feedback)
         if feedback.saved:
             self.store.record_reflection(self.question.id, answer)
         if feedback.correct is None:
+            self.feedback.value = feedback_html(feedback)
             return
         record = self.store.record_check(self.question.id, answer, correct=feedback.correct, score=feedback.score)
         if feedback.correct and not record.get("credited"):
-            self.feedback.value = feedback_html(Feedback(True, feedback.message + "\n\n(The answer was "
-                                                         "revealed before, so this one does not add to your score.)"))
+            feedback = Feedback(True, feedback.message + "\n\n(The answer was revealed before, so this one "
+                                "does not add to your score.)")
+        # Buttons first, feedback next: when the words appear, the buttons already match them.
         self._set_state("right" if feedback.correct else "wrong", can_reveal=self._can_reveal(record))
+        self.feedback.value = feedback_html(feedback)
         self.retry_button.focus()
         if self.score:
             self.score.refresh()
