@@ -158,7 +158,8 @@ def test_live_lecture_slides_have_working_widgets_offline(page: Any, results_dir
         page.wait_for_selector(RADIO, state="attached", timeout=60_000)
         # Go to the slide holding the first exercise, as the lecturer would with the arrow keys.
         for _ in range(40):
-            if page.locator(RADIO).first.is_visible():
+            if page.locator(RADIO).first.evaluate(
+                    "r => !!r.closest('section') && r.closest('section').classList.contains('present')"):
                 break
             page.keyboard.press("ArrowRight" if _ % 2 else "ArrowDown")
             page.wait_for_timeout(150)
