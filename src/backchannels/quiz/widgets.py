@@ -1,0 +1,519 @@
+"""Exercise widgets: each question becomes ipywidgets controls wired to checking and progress.
+
+Every question shows its prompt, labelled controls, and the buttons Check, Show hint, Try again
+and Reveal answer (enabled only after a wrong try). Feedback is text that starts with "✓ Correct
+—" or "✗ Not quite —"; colour only repeats it. After a graded Check the controls lock; Try
+again unlocks them with the answer kept, so one change is one keystroke away. Keyboard focus
+moves to the next useful button, because a disabled button drops focus.
+
+Displaying a ``QuizView`` emits two outputs: the widget and a static companion (the questions
+as HTML and text). The widget carries a style that hides the companion, so a live notebook
+shows only the widget, while an export or viewer that cannot draw widgets shows the text.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any, Protocol
+
+import ipywidgets as widgets
+from traitlets import TraitError
+
+from backchannels.quiz.bank import (
+    Bank,
+    Matching,
+    MultipleSelect,
+    Numeric,
+    Ordering,
+    Question,
+    Reflection,
+    Scenario,
+    ShortText,
+    SingleChoice,
+    TrueFalse,
+)
+from backchannels.quiz.checking import Feedback, answer_text, check
+from backchannels.quiz.order import event_order, option_order, reason_order, right_choices
+from backchannels.quiz.progress import ProgressStore
+from backchannels.quiz.static import (
+    INSTRUCTIONS,
+    StaticView,
+    heading,
+    markdown_html,
+    questions_html,
+    questions_text,
+    quiz_title_html,
+)
+
+log = logging.getLogger(__name__)
+
+# Scoped to our classes; the last rule hides the static companion wherever a widget is drawn.
+STYLE = """<style>
+.bc-quiz { max-width: 56em; }
+.bc-question { border: 1px solid var(--jp-border-color2, #c8c8c8); border-radius: 6px;
+  padding: 6px 14px 10px; margin: 8px 0; }
+.bc-question .widget-html-content { line-height: 1.45; }
+.bc-question .bc-head { color: var(--jp-ui-font-color2, #555); font-size: 0.92em; margin: 2px 0 -4px; }
+.bc-question .widget-radio-box label, .bc-question .widget-label-basic span,
+.bc-question .widget-label { white-space: normal; overflow: visible; text-overflow: clip;
+  height: auto; line-height: 1.35; }
+.bc-question .widget-radio-box label { padding: 3px 0; }
+.bc-question .widget-inline-hbox { height: auto; min-height: var(--jp-widgets-inline-height, 28px);
+  align-items: center; }
+.bc-question .widget-checkbox { width: auto; }
+.bc-question .jupyter-button { width: auto; padding: 0 14px; }
+.bc-question .jupyter-button:focus-visible { outline: 2px solid var(--jp-brand-color1, #1976d2);
+  outline-offset: 2px; }
+.bc-feedback, .bc-hint, .bc-answer { padding: 4px 10px; border-left: 4px solid; margin: 2px 0; }
+.bc-feedback p, .bc-hint p, .bc-answer p { margin: 4px 0; }
+.bc-feedback-right { border-color: #2e7d32; background: rgba(46, 125, 50, 0.07); }
+.bc-feedback-wrong { border-color: #c62828; background: rgba(198, 40, 40, 0.06); }
+.bc-feedback-info, .bc-hint { border-color: #757575; }
+.bc-answer { border-color: #1565c0; background: rgba(21, 101, 192, 0.06); }
+.bc-score { font-size: 1.05em; padding: 4px 0; }
+.jp-OutputArea-child:has(.bc-static-companion), .output_area:has(.bc-static-companion) { display: none; }
+</style>"""
+
+FULL = widgets.Layout(width="100%")
+
+
+class Controls(Protocol):
+    """What the question widget needs from one type's controls."""
+
+    children: list[widgets.Widget]
+
+    def read(self) -> Any:
+        """Return the answer the controls hold now, in checking's shape."""
+
+    def write(self, answer: Any) -> None:
+        """Put a saved answer back (ignoring one that no longer fits)."""
+
+    def lock(self, locked: bool) -> None:
+        """Disable or enable the controls."""
+
+    def focus(self) -> bool:
+        """Move keyboard focus to the first control; False if the control cannot take it."""
+
+
+def _radios(description: str, options: Sequence[tuple[str, Any]]) -> widgets.RadioButtons:
+    """Return unselected radio buttons with a visible group label."""
+    return widgets.RadioButtons(options=list(options), value=None, description=description,
+                                style={"description_width": "initial"}, layout=widgets.Layout(width="auto"))
+
+
+class ChoiceControls:
+    """Radio buttons for single_choice and true_false."""
+
+    def __init__(self, options: Sequence[tuple[str, Any]]) -> None:
+        self.radio = _radios("Answer", options)
+        self.children: list[widgets.Widget] = [self.radio]
+
+    def read(self) -> Any:
+        return self.radio.value
+
+    def write(self, answer: Any) -> None:
+        if answer in [value for _, value in self.radio.options]:
+            self.radio.value = answer
+
+    def lock(self, locked: bool) -> None:
+        self.radio.disabled = locked
+
+    def focus(self) -> bool:
+        return False  # ipywidgets focuses the radio's label, which cannot hold focus
+
+
+class MultipleControls:
+    """One labelled checkbox per option for multiple_select."""
+
+    def __init__(self, texts: Sequence[str]) -> None:
+        self.boxes = [widgets.Checkbox(value=False, description=t, indent=False, layout=FULL) for t in texts]
+        self.children: list[widgets.Widget] = list(self.boxes)
+
+    def read(self) -> list[str]:
+        return [box.description for box in self.boxes if box.value]
+
+    def write(self, answer: Any) -> None:
+        chosen = set(answer) if isinstance(answer, list) else set()
+        for box in self.boxes:
+            box.value = box.description in chosen
+
+    def lock(self, locked: bool) -> None:
+        for box in self.boxes:
+            box.disabled = locked
+
+    def focus(self) -> bool:
+        self.boxes[0].focus()
+        return True
+
+
+class DropdownRows:
+    """One labelled dropdown per row: matching (choose the match) and ordering (choose a position)."""
+
+    def __init__(self, labels: Sequence[str], options: Sequence[tuple[str, Any]], empty: Any,
+                 label_width: str) -> None:
+        self.empty = empty
+        self.dropdowns = {
+            label: widgets.Dropdown(options=list(options), value=empty, description=label,
+                                    style={"description_width": label_width},
+                                    layout=widgets.Layout(width="100%", max_width="46em"))
+            for label in labels
+        }
+        self.children: list[widgets.Widget] = list(self.dropdowns.values())
+
+    def read(self) -> dict[str, Any]:
+        return {label: (None if d.value == self.empty else d.value) for label, d in self.dropdowns.items()}
+
+    def write(self, answer: Any) -> None:
+        if not isinstance(answer, dict):
+            return
+        for label, dropdown in self.dropdowns.items():
+            value = answer.get(label)
+            if value in [v for _, v in dropdown.options]:
+                dropdown.value = value
+
+    def lock(self, locked: bool) -> None:
+        for dropdown in self.dropdowns.values():
+            dropdown.disabled = locked
+
+    def focus(self) -> bool:
+        next(iter(self.dropdowns.values())).focus()
+        return True
+
+
+class TextControls:
+    """A labelled text box for numeric, short_text and reflection answers."""
+
+    def __init__(self, box: widgets.Text | widgets.Textarea) -> None:
+        self.text = box
+        self.children: list[widgets.Widget] = [box]
+
+    def read(self) -> str:
+        return self.text.value
+
+    def write(self, answer: Any) -> None:
+        if isinstance(answer, str):
+            self.text.value = answer
+
+    def lock(self, locked: bool) -> None:
+        self.text.disabled = locked
+
+    def focus(self) -> bool:
+        self.text.focus()
+        return True
+
+
+class ScenarioControls:
+    """Verdict radios and reason radios."""
+
+    def __init__(self, verdicts: Sequence[tuple[str, str]], reasons: Sequence[str]) -> None:
+        self.verdict = _radios("Verdict", verdicts)
+        self.reason = _radios("Reason", [(r, r) for r in reasons])
+        self.children: list[widgets.Widget] = [self.verdict, self.reason]
+
+    def read(self) -> tuple[str | None, str | None]:
+        return self.verdict.value, self.reason.value
+
+    def write(self, answer: Any) -> None:
+        if isinstance(answer, list) and len(answer) == 2:
+            for radio, value in zip((self.verdict, self.reason), answer):
+                if value in [v for _, v in radio.options]:
+                    radio.value = value
+
+    def lock(self, locked: bool) -> None:
+        self.verdict.disabled = self.reason.disabled = locked
+
+    def focus(self) -> bool:
+        return False
+
+
+def make_controls(q: Question, seed: int | None) -> Controls:
+    """Return the controls for a question's type, in the student's shuffled order."""
+    if isinstance(q, SingleChoice):
+        return ChoiceControls([(o.text, o.text) for o in option_order(q, seed)])
+    if isinstance(q, TrueFalse):
+        return ChoiceControls([("True", True), ("False", False)])
+    if isinstance(q, MultipleSelect):
+        return MultipleControls([o.text for o in option_order(q, seed)])
+    if isinstance(q, Matching):
+        choices = [("— choose —", "")] + [(c, c) for c in right_choices(q, seed)]
+        return DropdownRows([p.left for p in q.pairs], choices, "", "50%")
+    if isinstance(q, Ordering):
+        positions = [("—", 0)] + [(str(n), n) for n in range(1, len(q.items) + 1)]
+        return DropdownRows([e.text for e in event_order(q, seed)], positions, 0, "78%")
+    if isinstance(q, Numeric):
+        label = f"Answer ({q.unit})" if q.unit else "Answer"
+        return TextControls(widgets.Text(description=label, placeholder="a number, in digits",
+                                         style={"description_width": "initial"}))
+    if isinstance(q, ShortText):
+        return TextControls(widgets.Text(description="Answer", placeholder="a word or short phrase",
+                                         style={"description_width": "initial"}))
+    if isinstance(q, Scenario):
+        return ScenarioControls([(v.label, v.id) for v in q.verdicts], [o.text for o in reason_order(q, seed)])
+    if isinstance(q, Reflection):
+        return TextControls(widgets.Textarea(description="Your reflection", rows=6, layout=FULL,
+                                             style={"description_width": "initial"}))
+    raise TypeError(f"no controls for {type(q).__name__}")
+
+
+def _box_html(css: str, markdown: str) -> str:
+    """Return Markdown rendered inside a styled box; role=alert so screen readers announce it."""
+    return f'<div class="{css}" role="alert">{markdown_html(markdown)}</div>'
+
+
+def feedback_html(feedback: Feedback) -> str:
+    """Return feedback as HTML whose words, not only its colour, say right or wrong."""
+    kind = {True: "right", False: "wrong", None: "info"}[feedback.correct]
+    return _box_html(f"bc-feedback bc-feedback-{kind}", feedback.message)
+
+
+class LessonScore:
+    """A lesson's live score line ('3 of 8 answered correctly'), shared by all its views."""
+
+    def __init__(self, bank: Bank, store: ProgressStore) -> None:
+        self.bank = bank
+        self.store = store
+        self.views: list[widgets.HTML] = []
+
+    def sentence(self) -> str:
+        """Return the current score as a sentence."""
+        return self.store.tally(q.id for q in self.bank.graded).sentence()
+
+    def view(self) -> widgets.HTML:
+        """Return a new score widget that refresh() keeps up to date."""
+        view = widgets.HTML(self._html())
+        view.add_class("bc-score")
+        self.views = [v for v in self.views if v.comm is not None] + [view]  # drop closed views
+        return view
+
+    def refresh(self) -> None:
+        """Update every score widget of this lesson."""
+        text = self._html()
+        for view in self.views:
+            view.value = text
+
+    def _html(self) -> str:
+        return (f'<div role="status"><strong>Lesson {html.escape(self.bank.lesson)} score:</strong> '
+                f"{self.sentence()}</div>")
+
+
+_SCORES: dict[tuple[str, Path], LessonScore] = {}
+
+
+def lesson_score(bank: Bank, store: ProgressStore) -> LessonScore:
+    """Return the lesson's shared score, so every view of a lesson updates together."""
+    key = (str(store.path) if store.path else f"memory:{id(store)}", bank.path.resolve())
+    score = _SCORES.get(key)
+    if score is None or score.bank is not bank:
+        score = _SCORES[key] = LessonScore(bank, store)
+    return score
+
+
+def _safe(handler: Callable[[QuestionWidget], None]) -> Callable[[QuestionWidget, Any], None]:
+    """Wrap a button handler so a bug shows a short message, not a traceback, to the student."""
+    def run(self: QuestionWidget, _button: Any = None) -> None:
+        try:
+            handler(self)
+        except Exception:  # noqa: BLE001 - the student must never see a traceback
+            log.exception("quiz widget failed on question %s", self.question.id)
+            self.feedback.value = _box_html(
+                "bc-feedback bc-feedback-info",
+                "Something went wrong here — your answer is not lost. Run the cell again; "
+                "if it keeps happening, tell your lecturer.")
+    run.__doc__ = handler.__doc__
+    return run
+
+
+class QuestionWidget:
+    """One question: prompt, controls, Check / Hint / Try again / Reveal, feedback; saved as it goes."""
+
+    def __init__(self, question: Question, bank: Bank, *, store: ProgressStore,
+                 score: LessonScore | None = None, seed: int | None = None) -> None:
+        self.question = question
+        self.bank = bank
+        self.store = store
+        self.score = score
+        self.controls = make_controls(question, seed)
+        reflection = isinstance(question, Reflection)
+        self.check_button = self._button("Save" if reflection else "Check",
+                                         "Save your reflection" if reflection else "Check your answer", "primary")
+        self.hint_button = self._button("Show hint", "Show a hint for this question")
+        self.retry_button = self._button("Try again", "Change your answer and check again")
+        self.reveal_button = self._button("Reveal answer", "Show the answer (after a wrong try)")
+        self.hint_button.disabled = not question.hint
+        self.hint_area = widgets.HTML()
+        self.feedback = widgets.HTML()
+        self.answer_area = widgets.HTML()
+        buttons = [self.check_button, self.hint_button] + ([] if reflection else [self.retry_button, self.reveal_button])
+        self.box = widgets.VBox([self._prompt(), *self.controls.children, widgets.HBox(buttons),
+                                 self.hint_area, self.feedback, self.answer_area], layout=FULL)
+        self.box.add_class("bc-question")
+        self.check_button.on_click(self._on_check)
+        self.hint_button.on_click(self._on_hint)
+        self.retry_button.on_click(self._on_retry)
+        self.reveal_button.on_click(self._on_reveal)
+        self._set_state("open", can_reveal=False)
+        self._restore()
+
+    @staticmethod
+    def _button(label: str, tooltip: str, style: str = "") -> widgets.Button:
+        return widgets.Button(description=label, tooltip=tooltip, button_style=style)
+
+    def _prompt(self) -> widgets.HTML:
+        """Return the heading, instruction, prompt and (for scenarios) the scenario."""
+        q = self.question
+        graded = [g.id for g in self.bank.graded]
+        number = graded.index(q.id) + 1 if q.id in graded else 0
+        head = f"{heading(q, number, len(graded))} — {INSTRUCTIONS[q.kind]}"
+        scenario = f"<blockquote>{markdown_html(q.scenario)}</blockquote>" if isinstance(q, Scenario) else ""
+        return widgets.HTML(f'<p class="bc-head">{html.escape(head)}</p>{markdown_html(q.prompt)}{scenario}')
+
+    # ------------------------------------------------------------ state
+
+    def _set_state(self, state: str, *, can_reveal: bool) -> None:
+        """Enable the controls and buttons for 'open', 'wrong' or 'right'."""
+        self.state = state
+        self.controls.lock(state != "open")
+        self.check_button.disabled = state != "open"
+        self.retry_button.disabled = state == "open"
+        self.reveal_button.disabled = not can_reveal or state == "right"
+
+    def _can_reveal(self, record: dict[str, Any]) -> bool:
+        """Return True once a wrong try was made and the answer is not shown yet."""
+        return bool(record.get("wrong")) and not record.get("revealed")
+
+    def _restore(self) -> None:
+        """Show the saved answer and its result, as if the student had never left."""
+        record = self.store.record(self.question.id)
+        if isinstance(self.question, Reflection):
+            if record.get("text"):
+                self.controls.write(record["text"])
+                self.feedback.value = feedback_html(check(self.question, record["text"]))
+            return
+        if "answer" in record:
+            self.controls.write(record["answer"])
+        if record.get("result"):
+            feedback = check(self.question, self.controls.read())
+            if feedback.correct is not None:
+                self.feedback.value = feedback_html(feedback)
+                self._set_state("right" if feedback.correct else "wrong", can_reveal=self._can_reveal(record))
+        if record.get("revealed"):
+            self.answer_area.value = _box_html("bc-answer", answer_text(self.question))
+        elif record.get("wrong") and self.state == "open":
+            self._set_state("open", can_reveal=True)
+
+    # ------------------------------------------------------------ buttons
+
+    @_safe
+    def _on_check(self) -> None:
+        """Check (or, for a reflection, save) the answer and show the feedback."""
+        if self.check_button.disabled:
+            return
+        answer = self.controls.read()
+        feedback = check(self.question, answer)
+        self.feedback.value = feedback_html(feedback)
+        if feedback.saved:
+            self.store.record_reflection(self.question.id, answer)
+        if feedback.correct is None:
+            return
+        record = self.store.record_check(self.question.id, answer, correct=feedback.correct, score=feedback.score)
+        if feedback.correct and not record.get("credited"):
+            self.feedback.value = feedback_html(Feedback(True, feedback.message + "\n\n(The answer was "
+                                                         "revealed before, so this one does not add to your score.)"))
+        self._set_state("right" if feedback.correct else "wrong", can_reveal=self._can_reveal(record))
+        self.retry_button.focus()
+        if self.score:
+            self.score.refresh()
+
+    @_safe
+    def _on_hint(self) -> None:
+        """Show or hide the hint."""
+        if self.hint_button.disabled:
+            return
+        if self.hint_area.value:
+            self.hint_area.value = ""
+            self.hint_button.description = "Show hint"
+            return
+        self.hint_area.value = _box_html("bc-hint", f"**Hint:** {self.question.hint}")
+        self.hint_button.description = "Hide hint"
+        self.store.record_hint(self.question.id)
+
+    @_safe
+    def _on_retry(self) -> None:
+        """Unlock the controls, keeping the answer, and clear the feedback."""
+        if self.retry_button.disabled:
+            return
+        self.feedback.value = ""
+        self._set_state("open", can_reveal=self._can_reveal(self.store.record(self.question.id)))
+        if not self.controls.focus():
+            self.check_button.focus()
+
+    @_safe
+    def _on_reveal(self) -> None:
+        """Show the answer and its explanation (only offered after a wrong try)."""
+        if self.reveal_button.disabled:
+            return
+        self.store.record_reveal(self.question.id)
+        self.answer_area.value = _box_html("bc-answer", answer_text(self.question))
+        self.reveal_button.disabled = True
+        (self.check_button if self.state == "open" else self.retry_button).focus()
+        if self.score:
+            self.score.refresh()
+
+
+class QuizView:
+    """What show_quiz and show_question display: the widgets plus a static companion."""
+
+    def __init__(self, bank: Bank, questions: list[QuestionWidget], score: LessonScore | None,
+                 *, title: bool, seed: int | None) -> None:
+        self.bank = bank
+        self.questions = questions
+        self.score_view = score.view() if score else None
+        header = [widgets.HTML(quiz_title_html(bank))] if title else []
+        footer = [self.score_view] if self.score_view else []
+        self.widget = widgets.VBox([widgets.HTML(STYLE), *header, *(q.box for q in questions), *footer])
+        self.widget.add_class("bc-quiz")
+        asked = [q.question for q in questions]
+        self.static_html = ""
+        self.static_text = ""
+        if asked:
+            self.static_html = (quiz_title_html(bank) if title else "") + questions_html(bank, asked, seed)
+            self.static_text = questions_text(bank, asked, seed)
+
+    def question(self, question_id: str) -> QuestionWidget:
+        """Return the widget of one question by id."""
+        return next(q for q in self.questions if q.question.id == question_id)
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
+        """Return the widget view with HTML and text renderings of the questions beside it."""
+        bundle = dict(self.widget._repr_mimebundle_() or {})
+        if self.static_html:
+            bundle["text/html"] = f'<div class="bc-static">{self.static_html}</div>'
+            bundle["text/plain"] = self.static_text
+        return bundle
+
+    def _ipython_display_(self) -> None:
+        """Display the widget, then the static companion that only kernel-less views show.
+
+        nbconvert's HTML export prefers a widget view over text/html in the same output, and
+        without network it cannot draw the widget; a separate output keeps the text readable.
+        """
+        from IPython.display import display
+
+        bundle = dict(self.widget._repr_mimebundle_() or {})
+        bundle["text/plain"] = f"Lesson {self.bank.lesson} quiz (interactive; run the notebook to answer)"
+        display(bundle, raw=True)
+        if self.static_html:
+            display(StaticView(self.static_html, self.static_text, css_class="bc-static-companion"))
+
+
+def build_quiz(bank: Bank, *, questions: Sequence[Question] | None = None, seed: int | None = None,
+               store: ProgressStore | None = None, title: bool = True, score: bool = True) -> QuizView:
+    """Return the view of a bank's questions (all by default) with its live score line."""
+    store = store or ProgressStore()
+    lesson = lesson_score(bank, store)
+    asked = list(bank.questions if questions is None else questions)
+    widgets_ = [QuestionWidget(q, bank, store=store, score=lesson, seed=seed) for q in asked]
+    return QuizView(bank, widgets_, lesson if score else None, title=title, seed=seed)
