@@ -78,17 +78,22 @@ def lesson_paths(folder: Path, only: Iterable[str] = ()) -> list[Path]:
 
 @contextmanager
 def _scratch_user_dir() -> Iterator[Path]:
-    """Point BACKCHANNELS_USER_DIR at a temporary folder for the duration (kernels inherit it)."""
-    previous = os.environ.get("BACKCHANNELS_USER_DIR")
+    """Point BACKCHANNELS_USER_DIR at a temporary folder and PYTHONPATH at this package (kernels inherit)."""
+    saved = {k: os.environ.get(k) for k in ("BACKCHANNELS_USER_DIR", "PYTHONPATH")}
     with tempfile.TemporaryDirectory(prefix="bc-export-user-") as scratch:
         os.environ["BACKCHANNELS_USER_DIR"] = scratch
+        # The kernel runs in the lessons' folder: it imports this very package, by absolute path.
+        entries = [str(PACKAGE_DIR.parent)] + [
+            str(Path(p).resolve()) for p in (saved["PYTHONPATH"] or "").split(os.pathsep) if p]
+        os.environ["PYTHONPATH"] = os.pathsep.join(dict.fromkeys(entries))
         try:
             yield Path(scratch)
         finally:
-            if previous is None:
-                os.environ.pop("BACKCHANNELS_USER_DIR", None)
-            else:
-                os.environ["BACKCHANNELS_USER_DIR"] = previous
+            for key, value in saved.items():
+                if value is None:
+                    os.environ.pop(key, None)
+                else:
+                    os.environ[key] = value
 
 
 def execute_lesson(path: Path, timeout: int = EXECUTE_TIMEOUT_S) -> NotebookNode:
