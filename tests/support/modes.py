@@ -87,7 +87,9 @@ class VoilaServer:
         # Each test server gets its own Jupyter folders, like the JupyterLab fixture.
         scratch = tempfile.mkdtemp(prefix="bc-voila-")
         env.update(JUPYTER_CONFIG_DIR=scratch, JUPYTER_RUNTIME_DIR=scratch)
-        env.pop("MPLBACKEND", None)  # the test session's Agg would hide figures a student sees
+        env.pop("MPLBACKEND", None)
+        # A fresh student: no answers saved by earlier tests (the quiz restores saved answers).
+        env["BACKCHANNELS_USER_DIR"] = tempfile.mkdtemp(prefix="bc-voila-user-")  # the test session's Agg would hide figures a student sees
         # Kernels import the package from this checkout whatever the working directory.
         env["PYTHONPATH"] = os.pathsep.join(
             [str(REPO / "src")] + [p for p in env.get("PYTHONPATH", "").split(os.pathsep) if p])
