@@ -177,7 +177,7 @@ def test_reading_pages_drop_instructor_notes_and_code_and_show_figures() -> None
 def test_slides_carry_instructor_notes_as_speaker_notes() -> None:
     for lesson in lessons():
         text = _outputs("slides")[lesson.stem].read_text(encoding="utf-8")
-        asides = " ".join(re.findall(r'<aside class="notes">(.*?)</aside>', text, flags=re.S))
+        asides = " ".join(re.findall(r'<aside class="notes">(.*?)</aside>', text, flags=re.DOTALL))
         asides = _squash(re.sub(r"<[^>]+>", " ", asides))
         for note in _instructor_texts(lesson):
             assert note in asides, f"{lesson.name}: instructor note is not a speaker note: {note}"
@@ -287,7 +287,7 @@ def test_a_lesson_runs_with_another_working_directory(tmp_path: Path) -> None:
     env = {**os.environ, "PYTHONPATH": str(REPO / "src"), "BACKCHANNELS_USER_DIR": str(tmp_path / "user")}
     env.pop("BACKCHANNELS_DATA", None)
     run = subprocess.run([sys.executable, "-c", script], cwd=tmp_path, env=env, capture_output=True,
-                         text=True, timeout=180)
+                         text=True, timeout=180, check=False)
     assert run.returncode == 0, run.stderr[-2000:]
     assert f"ok {tmp_path}" in run.stdout
     left = {p.name for p in tmp_path.iterdir()}

@@ -4,6 +4,7 @@ each checked with axe-core for serious or critical accessibility problems in our
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +15,6 @@ from backchannels.export import is_instructor_cell
 from tests.support.lab import open_notebook, run_all_cells
 from tests.support.modes import (
     NOTEBOOKS,
-    REPO,
     NetworkGuard,
     VoilaServer,
     built,
@@ -197,12 +197,14 @@ def test_live_lecture_slides_have_working_widgets_offline(page: Any, results_dir
     assert not guard.left_machine, f"requests left the machine: {guard.left_machine}"
 
 
-def test_lecture_in_jupyterlab_presentation_mode(page: Any, request: pytest.FixtureRequest,
+def test_lecture_in_jupyterlab_presentation_mode(page: Any, lab_server_factory: Any, tmp_path: Path,
                                                   results_dir: Path) -> None:
     lesson = _first_lesson_with_exercise()
-    server = request.getfixturevalue("lab") if NOTEBOOKS.parent == REPO else \
-        request.getfixturevalue("lab_server_factory")(NOTEBOOKS.parent)
-    open_notebook(page, server, f"{NOTEBOOKS.name}/{lesson.name}")
+    # A copy of the lessons: JupyterLab autosaves a run notebook, outputs and all, and the
+    # committed lessons must stay clean.
+    shutil.copytree(NOTEBOOKS, tmp_path / "notebooks")
+    server = lab_server_factory(tmp_path)
+    open_notebook(page, server, f"notebooks/{lesson.name}")
     _accept_kernel_dialog(page)
     run_all_cells(page)
     # What the lecturer does: View > Appearance > Simple Interface, then > Presentation Mode.

@@ -45,7 +45,7 @@ class NetworkGuard:
     left_machine: list[str] = field(default_factory=list)
     failed: list[str] = field(default_factory=list)
 
-    def attach(self, page: Any) -> "NetworkGuard":
+    def attach(self, page: Any) -> NetworkGuard:
         """Install the guard on a Playwright page; returns itself."""
         def route(r: Any) -> None:
             url = r.request.url
@@ -81,7 +81,7 @@ class VoilaServer:
         """Return the address that renders one lesson."""
         return f"{self.base_url}/voila/render/{notebook}"
 
-    def __enter__(self) -> "VoilaServer":
+    def __enter__(self) -> VoilaServer:
         self.log_file = tempfile.TemporaryFile()
         env = voila_env()
         # Each test server gets its own Jupyter folders, like the JupyterLab fixture.
@@ -114,7 +114,7 @@ class VoilaServer:
         self.log_file.seek(0)
         return self.log_file.read().decode(errors="replace")
 
-    def __exit__(self, *exc: Any) -> None:
+    def __exit__(self, *exc: object) -> None:
         if self.process is not None and self.process.poll() is None:
             os.killpg(self.process.pid, signal.SIGTERM)
             try:
