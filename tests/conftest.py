@@ -96,9 +96,9 @@ def lab_server_factory() -> Iterator[Callable[[Path], LabServer]]:
             server.stop()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture
 def lab(lab_server_factory: Callable[[Path], LabServer], tmp_path_factory: pytest.TempPathFactory) -> LabServer:
-    """Return a JupyterLab server on a copy of the lessons (``notebooks/...`` paths).
+    """Return a fresh JupyterLab server on a copy of the lessons (``notebooks/...`` paths).
 
     A copy, because running a lesson in the browser would otherwise save its outputs into the
     committed notebook; the package still reads the repository's own ``data/``.

@@ -69,7 +69,7 @@ class LabServer:
         """Start the server and wait until its REST API answers."""
         self._scratch = tempfile.TemporaryDirectory(prefix="bc-lab-")
         scratch = Path(self._scratch.name)
-        for name in ("config", "data", "runtime", "settings", "workspaces"):
+        for name in ("config", "data", "runtime", "settings", "workspaces", "user"):
             (scratch / name).mkdir()
         _write_settings(scratch / "settings")
         env = {
@@ -77,6 +77,8 @@ class LabServer:
             "JUPYTER_CONFIG_DIR": str(scratch / "config"),
             "JUPYTER_RUNTIME_DIR": str(scratch / "runtime"),
             "JUPYTER_PLATFORM_DIRS": "1",
+            # A fresh progress folder per server, so one test's answers never lock another's questions.
+            "BACKCHANNELS_USER_DIR": str(scratch / "user"),
             **self.env,
         }
         command = [
