@@ -7,9 +7,7 @@ DataFrame lets a student (or a test) try the functions on a changed or invented 
 
 from __future__ import annotations
 
-import base64
 import html
-import io
 import re
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
@@ -290,24 +288,13 @@ def _wrap(text: str, width: int) -> list[str]:
     return lines[:4] if len(lines) <= 4 else lines[:3] + [lines[3][: width - 1] + "…"]
 
 
-def figure_html(fig: Figure, alt: str, width: int | None = None) -> str:
-    """Return a figure as an <img> tag with alt text (PNG inlined, nothing fetched)."""
-    import matplotlib.pyplot as plt
-
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=100)
-    plt.close(fig)
-    data = base64.b64encode(buffer.getvalue()).decode("ascii")
-    size = f' width="{width}"' if width else ""
-    return (f'<img src="data:image/png;base64,{data}" alt="{html.escape(alt, quote=True)}"{size} '
-            f'style="max-width:100%">')
-
-
 def show_figure(fig: Figure, alt: str) -> Any:
     """Return a displayable HTML image of a figure, with alt text for screen readers."""
     from IPython.display import HTML
 
-    return HTML(figure_html(fig, alt))
+    from backchannels.figures import figure_html
+
+    return HTML(figure_html(fig, alt))  # returned, not displayed, so a lesson cell shows it once
 
 
 def show_timeline(cases: pd.DataFrame | None = None, events: pd.DataFrame | None = None) -> Any:

@@ -13,15 +13,20 @@ def figure_png(fig: Figure) -> bytes:
     """Return the figure rendered as PNG bytes (figures are built without pyplot, so nothing to close)."""
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=100, bbox_inches="tight")
+    if fig.canvas.manager is not None:  # made through pyplot: close it so it is not shown twice
+        import matplotlib.pyplot as plt
+
+        plt.close(fig)
     return buffer.getvalue()
 
 
-def figure_html(fig: Figure, alt: str) -> str:
-    """Return an <img> tag holding the figure as PNG, with the given alt text."""
+def figure_html(fig: Figure, alt: str, width: int | None = None) -> str:
+    """Return an <img> tag holding the figure as PNG, with the given alt text (and display width)."""
     if not alt or not alt.strip():
         raise ValueError("A figure needs alt text that describes what it shows.")
     data = base64.b64encode(figure_png(fig)).decode("ascii")
-    return (f'<img src="data:image/png;base64,{data}" alt="{html.escape(alt, quote=True)}" '
+    size = f' width="{width}"' if width else ""
+    return (f'<img src="data:image/png;base64,{data}" alt="{html.escape(alt, quote=True)}"{size} '
             'style="max-width:100%;height:auto">')
 
 
