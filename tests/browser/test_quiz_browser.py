@@ -40,8 +40,13 @@ TIMER_JS = """(box) => {
 
 
 @pytest.fixture
-def quiz_page(page: Any, lab_server_factory: Callable[..., Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-              results_dir: Path) -> Any:
+def quiz_page(
+    page: Any,
+    lab_server_factory: Callable[..., Any],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    results_dir: Path,
+) -> Any:
     """Open a fresh notebook showing the demo quiz in JupyterLab and run it."""
     data = tmp_path / "data" / "questions"
     data.mkdir(parents=True)
@@ -49,11 +54,16 @@ def quiz_page(page: Any, lab_server_factory: Callable[..., Any], tmp_path: Path,
     root = tmp_path / "root"
     root.mkdir()
     # A kernelspec, or JupyterLab asks which kernel to start and the dialog blocks the page.
-    notebook = nbformat.v4.new_notebook(metadata={"kernelspec": {"name": "python3", "display_name": "Python 3",
-                                                                 "language": "python"}})
-    notebook.cells = [nbformat.v4.new_markdown_cell("# Demo quiz"),
-                      nbformat.v4.new_code_cell("from backchannels.quiz import show_quiz"),
-                      nbformat.v4.new_code_cell('show_quiz("demo", seed=11)')]
+    notebook = nbformat.v4.new_notebook(
+        metadata={
+            "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}
+        }
+    )
+    notebook.cells = [
+        nbformat.v4.new_markdown_cell("# Demo quiz"),
+        nbformat.v4.new_code_cell("from backchannels.quiz import show_quiz"),
+        nbformat.v4.new_code_cell('show_quiz("demo", seed=11)'),
+    ]
     nbformat.write(notebook, root / "quiz.ipynb")
     # The server's kernels inherit these: this checkout's package, the demo bank, a fresh progress folder.
     monkeypatch.setenv("PYTHONPATH", str(REPO / "src"))
@@ -113,7 +123,12 @@ def pick_radio(group: Any, label: str) -> None:
 
 
 def single(q: Any, right: bool) -> None:
-    pick_radio(q, "Secret talks between two governments' authorised envoys" if right else "A televised summit")
+    pick_radio(
+        q,
+        "Secret talks between two governments' authorised envoys"
+        if right
+        else "A televised summit",
+    )
 
 
 def multiple(q: Any, right: bool) -> None:
@@ -131,13 +146,20 @@ def matching(q: Any, right: bool) -> None:
     q.get_by_label("Back channel").select_option(label="Authorised officials talking in secret")
     q.get_by_label("Track-two diplomacy").select_option(label="Unofficial experts exploring ideas")
     q.get_by_label("Mediation").select_option(
-        label="A third party helps the sides talk" if right else "A trade agreement ratified by parliament")
+        label="A third party helps the sides talk"
+        if right
+        else "A trade agreement ratified by parliament"
+    )
 
 
 def ordering(q: Any, right: bool) -> None:
     """Answer by keyboard only: focus each position list and type its number."""
-    order = {"The Cuban Missile Crisis": "1", "Kissinger's secret trip to Beijing": "2",
-             "The Oslo Accords are signed": "3" if right else "4", "The Good Friday Agreement": "4" if right else "3"}
+    order = {
+        "The Cuban Missile Crisis": "1",
+        "Kissinger's secret trip to Beijing": "2",
+        "The Oslo Accords are signed": "3" if right else "4",
+        "The Good Friday Agreement": "4" if right else "3",
+    }
     for item, position in order.items():
         select = q.get_by_label(item)
         select.focus()
@@ -165,7 +187,12 @@ FLOWS = [
     (5, ordering, "2 of 4 are in the right place", "all 4 are in the right order"),
     (6, numeric, "1961 is not the answer", "1962."),
     (7, short_text, "“Stockholm” is not one of the answers we accept", "Oslo."),
-    (8, scenario, "that reason is right, but it leads to a different verdict", "Track two, and for the right reason"),
+    (
+        8,
+        scenario,
+        "that reason is right, but it leads to a different verdict",
+        "Track two, and for the right reason",
+    ),
 ]
 
 
@@ -186,7 +213,9 @@ def tab_until(page: Any, text: str, *, backwards: bool = False, limit: int = 15)
 
 def test_demo_quiz_in_jupyterlab(quiz_page: Any, results_dir: Path) -> None:
     page = quiz_page
-    assert page.locator(".bc-static-companion").first.is_hidden(), "the static companion shows beside the widget"
+    assert page.locator(".bc-static-companion").first.is_hidden(), (
+        "the static companion shows beside the widget"
+    )
     screenshot(page, results_dir / "quiz-demo-start.png")
 
     # Question 1 by keyboard alone: Space selects, Enter presses, focus follows the flow.
@@ -221,7 +250,9 @@ def test_demo_quiz_in_jupyterlab(quiz_page: Any, results_dir: Path) -> None:
     press(q6, "Show hint")
     assert "Hint: Early in the 1960s." in q6.locator(".bc-hint").inner_text()
     q9 = box(page, 9)
-    q9.get_by_label("Your reflection").fill("Secrecy lets envoys explore ideas without losing face at home.")
+    q9.get_by_label("Your reflection").fill(
+        "Secrecy lets envoys explore ideas without losing face at home."
+    )
     press(q9, "Save")
     assert "Saved — 10 words." in feedback(q9, "Saved")
     expect(page.locator(".bc-score")).to_have_text("Lesson demo score: 8 of 8 answered correctly")
@@ -236,8 +267,10 @@ def test_demo_quiz_in_jupyterlab(quiz_page: Any, results_dir: Path) -> None:
     screenshot(page, results_dir / "quiz-demo-answered.png")
 
     timings = click_to_feedback(page, box(page, 6))
-    print(f"\nclick → feedback over {len(timings)} clicks: median {statistics.median(timings):.0f} ms, "
-          f"worst {max(timings):.0f} ms, best {min(timings):.0f} ms")
+    print(
+        f"\nclick → feedback over {len(timings)} clicks: median {statistics.median(timings):.0f} ms, "
+        f"worst {max(timings):.0f} ms, best {min(timings):.0f} ms"
+    )
     assert statistics.median(timings) < 1000
 
 
