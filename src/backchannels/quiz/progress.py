@@ -118,15 +118,6 @@ class ProgressStore:
 
         return self.update(question_id, change)
 
-    def record_answer(self, question_id: str, answer: object) -> Record:
-        """Store the answer being worked on (after Try again), keeping the rest of the record."""
-
-        def change(record: Record) -> None:
-            record["answer"] = _json_safe(answer)
-            record.pop("result", None)
-
-        return self.update(question_id, change)
-
     def record_hint(self, question_id: str) -> Record:
         """Count one look at the hint."""
         return self.update(
@@ -151,15 +142,6 @@ class ProgressStore:
             records[question_id] = record
             self._write(records)
         return dict(record)
-
-    def reset(self, question_ids: Iterable[str]) -> None:
-        """Forget these questions' records (a fresh start on a lesson)."""
-        ids = set(question_ids)
-        with self._locked():
-            records = {k: v for k, v in self._read().items() if k not in ids}
-            self._write(records)
-
-    # ------------------------------------------------------------ file handling
 
     def _read(self) -> dict[str, Record]:
         """Return the records, starting fresh (with a backup and a warning) if unreadable."""
