@@ -6,8 +6,10 @@ Screenshots go to test-results/quiz-demo-*.png.
 
 from __future__ import annotations
 
+import json
 import shutil
 import statistics
+import urllib.request
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -16,7 +18,7 @@ import nbformat
 import pytest
 from playwright.sync_api import expect
 
-from tests.support.lab import cell_errors, open_notebook, run_all_cells
+from tests.support.lab import KERNEL_IDLE, cell_errors, open_notebook
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(600)]
 
@@ -70,6 +72,7 @@ def quiz_page(
     monkeypatch.setenv("BACKCHANNELS_DATA", str(tmp_path / "data"))
     monkeypatch.setenv("BACKCHANNELS_USER_DIR", str(tmp_path / "user"))
     server = lab_server_factory(root)
+    start_kernels_without_asking(server)
     open_notebook(page, server, "quiz.ipynb")
     run_all_when_connected(page)
     page.wait_for_function("document.querySelectorAll('.bc-question').length === 9", timeout=60_000)
@@ -77,27 +80,46 @@ def quiz_page(
     return page
 
 
-def run_all_when_connected(page: Any, attempts: int = 3) -> None:
-    """Run all cells, retrying while the kernel is still connecting.
+def start_kernels_without_asking(server: Any) -> None:
+    """Turn on 'start the preferred kernel' so Run All never stops at a Select Kernel dialog."""
+    body = json.dumps({"raw": json.dumps({"autoStartDefaultKernel": True})}).encode()
+    request = urllib.request.Request(
+        f"{server.base_url}/lab/api/settings/@jupyterlab/notebook-extension:tracker"
+        f"?token={server.token}",
+        data=body,
+        method="PUT",
+        headers={"Content-Type": "application/json"},
+    )
+    with urllib.request.urlopen(request, timeout=30) as response:
+        assert response.status in (200, 204)
 
-    open_notebook returns on the execution indicator's first 'idle', which JupyterLab shows
-    before the kernel connects ('connecting', then 'idle' again). Run All in that gap either does
-    nothing or asks which kernel to use; accept the offered Python 3 and run again.
+
+STARTED_JS = """() => [...document.querySelectorAll('.jp-CodeCell .jp-InputPrompt')]
+    .some(p => /\\[(\\*|\\d+)\\]/.test(p.textContent))"""
+FINISHED_JS = """() => [...document.querySelectorAll('.jp-CodeCell .jp-InputPrompt')]
+    .every(p => /\\[\\d+\\]/.test(p.textContent))"""
+
+
+def run_all_when_connected(page: Any, attempts: int = 6) -> None:
+    """Run all cells, repeating Run All until the kernel takes it.
+
+    open_notebook returns on the execution indicator's first 'idle', which JupyterLab can show
+    before the kernel is connected; a Run All in that gap does nothing, so try again.
     """
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
     for attempt in range(1, attempts + 1):
+        page.click("li.lm-MenuBar-item:has-text('Run')")
+        page.click("li.lm-Menu-item[data-command='runmenu:run-all']")
         try:
-            run_all_cells(page, timeout_ms=30_000)
-            return
+            page.wait_for_function(STARTED_JS, timeout=5_000)
+            break
         except PlaywrightTimeout:
-            dialogs = page.locator(".jp-Dialog").all_inner_texts()
-            if dialogs and dialogs[0].startswith("Select Kernel"):
-                page.locator(".jp-Dialog .jp-mod-accept").click()
-                page.wait_for_selector(".jp-Dialog", state="detached")
-            elif dialogs or attempt == attempts:
-                page.screenshot(path=str(REPO / "test-results" / "FAILED-quiz-run-all.png"))
-                raise AssertionError(f"Run All did not finish; dialogs: {dialogs}") from None
+            if attempt == attempts:
+                dialogs = page.locator(".jp-Dialog").all_inner_texts()
+                raise AssertionError(f"Run All never started; dialogs: {dialogs}") from None
+    page.wait_for_function(FINISHED_JS, timeout=120_000)
+    page.wait_for_selector(KERNEL_IDLE, timeout=120_000)
 
 
 def box(page: Any, number: int) -> Any:

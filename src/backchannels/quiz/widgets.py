@@ -72,6 +72,7 @@ STYLE = """<style>
 .bc-question .widget-radio-box input:disabled,
 .bc-question .widget-checkbox input:disabled { opacity: 0.9; }
 .bc-question .bc-buttons { margin-top: 6px; }
+.bc-question textarea { font-family: var(--jp-content-font-family, sans-serif); line-height: 1.4; }
 .bc-question .jupyter-button { width: auto; padding: 0 14px; }
 .bc-question .jupyter-button:focus-visible { outline: 2px solid var(--jp-brand-color1, #1976d2);
   outline-offset: 2px; }
@@ -418,9 +419,9 @@ class QuestionWidget:
         self.hint_area = _message_area()
         self.feedback = _message_area()
         self.answer_area = _message_area()
-        buttons = [self.check_button, self.hint_button] + (
-            [] if reflection else [self.retry_button, self.reveal_button]
-        )
+        buttons = [self.check_button]
+        buttons += [self.hint_button] if question.hint else []
+        buttons += [] if reflection else [self.retry_button, self.reveal_button]
         button_row = widgets.HBox(buttons)
         button_row.add_class("bc-buttons")
         self.box = widgets.VBox(
@@ -444,6 +445,7 @@ class QuestionWidget:
 
     @staticmethod
     def _button(label: str, tooltip: str, style: str = "") -> widgets.Button:
+        """Return a labelled button whose tooltip says what it does."""
         return widgets.Button(description=label, tooltip=tooltip, button_style=style)
 
     def _prompt(self) -> widgets.HTML:
