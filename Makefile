@@ -7,12 +7,19 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: help lab test check course-map clean-notebooks venv
+.PHONY: help lab test check course-map clean-notebooks venv assignments grade report slides html app lecture
 
 help:
 	@echo "make lab    - open the course in JupyterLab (creates .venv on first run)"
 	@echo "make test   - run every test: data, widgets, notebooks, homework, browser"
 	@echo "make check  - validate data tables and question banks"
+	@echo "make slides  - offline reveal.js decks of every lesson in _build/slides/ (S = speaker notes)"
+	@echo "make html    - standalone reading pages of every lesson in _build/html/ (LMS, print)"
+	@echo "make app     - the lessons as a self-study app (Voila, no code) on http://127.0.0.1:8866/"
+	@echo "make lecture - live slides with working exercises (Voila reveal) on http://127.0.0.1:8866/"
+	@echo "make assignments - regenerate the student versions of the homework (nbgrader)"
+	@echo "make grade SUBMISSIONS=folder [JOBS=n] - autograde collected homework, write grades.csv and feedback"
+	@echo "make report - class report from the grades: score distributions and questions to reteach"
 
 venv: $(STAMP)
 
@@ -38,3 +45,30 @@ course-map: $(STAMP)
 
 clean-notebooks: $(STAMP)
 	$(BIN)/jupyter nbconvert --clear-output --inplace notebooks/*.ipynb
+
+# Homework (nbgrader): see exercises/README.md.
+SUBMISSIONS ?= exercises/submitted
+JOBS ?=
+GRADED ?= exercises
+
+assignments: $(STAMP)
+	$(BIN)/python -m backchannels.grading generate
+
+grade: $(STAMP)
+	$(BIN)/python -m backchannels.grading grade "$(SUBMISSIONS)" --out "$(GRADED)" $(if $(JOBS),--jobs $(JOBS),)
+
+report: $(STAMP)
+	$(BIN)/python -m backchannels.grading report --graded "$(GRADED)"
+
+# Teaching modes: see "Teaching with it" in the README.
+slides: $(STAMP)
+	$(BIN)/python -m backchannels.export slides
+
+html: $(STAMP)
+	$(BIN)/python -m backchannels.export html
+
+app: $(STAMP)
+	$(BIN)/python -m backchannels.app
+
+lecture: $(STAMP)
+	$(BIN)/python -m backchannels.app --slides

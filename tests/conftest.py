@@ -8,6 +8,7 @@ they fail with instructions instead of skipping, so a missing browser is never m
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -96,9 +97,15 @@ def lab_server_factory() -> Iterator[Callable[[Path], LabServer]]:
 
 
 @pytest.fixture(scope="session")
-def lab(lab_server_factory: Callable[[Path], LabServer]) -> LabServer:
-    """Return a JupyterLab server whose root is the repository."""
-    return lab_server_factory(REPO)
+def lab(lab_server_factory: Callable[[Path], LabServer], tmp_path_factory: pytest.TempPathFactory) -> LabServer:
+    """Return a JupyterLab server on a copy of the lessons (``notebooks/...`` paths).
+
+    A copy, because running a lesson in the browser would otherwise save its outputs into the
+    committed notebook; the package still reads the repository's own ``data/``.
+    """
+    root = tmp_path_factory.mktemp("lab-root")
+    shutil.copytree(REPO / "notebooks", root / "notebooks")
+    return lab_server_factory(root)
 
 
 @pytest.fixture(scope="session")

@@ -101,8 +101,9 @@ def expected_start_notebook(notebook: dict) -> dict:
     """Return the start-here notebook with an up-to-date course-map cell."""
     for cell in notebook["cells"]:
         if MAP_TAG in cell.get("metadata", {}).get("tags", []):
-            source = "".join(cell["source"])
-            cell["source"] = _replace_between_markers(source, course_map_markdown())
+            source = _replace_between_markers("".join(cell["source"]), course_map_markdown())
+            # Keep the storage form (string or list of lines) so a saved notebook shows no diff.
+            cell["source"] = source.splitlines(keepends=True) if isinstance(cell["source"], list) else source
             return notebook
     raise ValueError(f"00_start_here.ipynb has no markdown cell tagged {MAP_TAG!r}")
 

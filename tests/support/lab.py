@@ -38,6 +38,13 @@ def _write_settings(settings_dir: Path) -> None:
     target = settings_dir / "@jupyterlab" / "apputils-extension" / "notification.jupyterlab-settings"
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(json.dumps({"fetchNews": "false", "checkForUpdates": False}), encoding="utf-8")
+    # Windowing leaves off-screen cells unrendered, so their widgets would be missing from the page.
+    tracker = settings_dir / "@jupyterlab" / "notebook-extension" / "tracker.jupyterlab-settings"
+    tracker.parent.mkdir(parents=True, exist_ok=True)
+    tracker.write_text(json.dumps({"windowingMode": "none"}), encoding="utf-8")
+    docmanager = settings_dir / "@jupyterlab" / "docmanager-extension" / "plugin.jupyterlab-settings"
+    docmanager.parent.mkdir(parents=True, exist_ok=True)
+    docmanager.write_text(json.dumps({"autosave": False}), encoding="utf-8")
 
 
 @dataclass
@@ -147,13 +154,54 @@ def open_notebook(page: Any, server: LabServer, relative_path: str, timeout_ms: 
     """Open a notebook in JupyterLab and wait until its kernel is idle."""
     page.goto(server.notebook_url(relative_path))
     page.wait_for_selector(".jp-NotebookPanel .jp-Cell", timeout=timeout_ms)
+    accept_kernel_dialog(page)
+    wait_for_kernel(page, server, relative_path, timeout_ms)
     page.wait_for_selector(KERNEL_IDLE, timeout=timeout_ms)
+
+
+def wait_for_kernel(page: Any, server: LabServer, relative_path: str, timeout_ms: int) -> None:
+    """Wait until the server reports the notebook's kernel started and idle.
+
+    The page's idle indicator shows before the kernel has connected; on a busy machine a Run All
+    sent in that gap is lost, so ask the server itself.
+    """
+    deadline = time.monotonic() + timeout_ms / 1000
+    url = f"{server.base_url}/api/sessions?token={server.token}"
+    while time.monotonic() < deadline:
+        sessions = json.loads(urllib.request.urlopen(url, timeout=5).read())
+        for session in sessions:
+            if session.get("path", "").endswith(relative_path) and \
+                    (session.get("kernel") or {}).get("execution_state") == "idle":
+                time.sleep(0.5)  # let the page finish its own kernel handshake
+                return
+        time.sleep(0.25)
+    raise TimeoutError(f"The kernel for {relative_path} did not start within {timeout_ms} ms:\n{server.log()[-2000:]}")
+
+
+def accept_kernel_dialog(page: Any, wait_ms: int = 3_000) -> None:
+    """Accept JupyterLab's "Select Kernel" dialog (the notebook's own kernel) when it shows."""
+    dialog = page.locator(".jp-Dialog:has-text('Select Kernel')")
+    try:
+        dialog.wait_for(state="visible", timeout=wait_ms)
+    except Exception:  # noqa: BLE001 - Playwright's TimeoutError: no dialog this time
+        return
+    dialog.locator("button.jp-mod-accept").click()
+    dialog.wait_for(state="hidden")
 
 
 def run_all_cells(page: Any, timeout_ms: int = 120_000) -> None:
     """Run every cell through the Run menu and wait until the kernel is idle again."""
-    page.click("li.lm-MenuBar-item:has-text('Run')")
-    page.click("li.lm-Menu-item[data-command='runmenu:run-all']")
+    started = "() => [...document.querySelectorAll('.jp-CodeCell .jp-InputPrompt')]" \
+              ".some(p => /\\[(\\*|\\d+)\\]/.test(p.textContent))"
+    for _attempt in range(3):  # a Run All sent while the kernel still settles can be dropped
+        page.click("li.lm-MenuBar-item:has-text('Run')")
+        page.click("li.lm-Menu-item[data-command='runmenu:run-all']")
+        accept_kernel_dialog(page, wait_ms=1_000)
+        try:
+            page.wait_for_function(started, timeout=15_000)
+            break
+        except Exception:  # noqa: BLE001 - Playwright's TimeoutError: try once more
+            continue
     # The kernel turns busy then idle; wait for the last cell to carry an execution count.
     page.wait_for_function(
         """() => {
