@@ -11,7 +11,14 @@ from pathlib import Path
 import pytest
 
 from backchannels import cli
-from backchannels.quiz.bank import BankError, Matching, check_banks, find_question, load_all_banks, load_bank
+from backchannels.quiz.bank import (
+    BankError,
+    Matching,
+    check_banks,
+    find_question,
+    load_all_banks,
+    load_bank,
+)
 
 REPO = Path(__file__).resolve().parents[1]
 DEMO = REPO / "tests" / "fixtures" / "questions" / "demo.yml"
@@ -89,8 +96,18 @@ def test_demo_bank_has_one_question_of_every_type():
     assert check_banks([DEMO]) == []
     bank = load_bank(DEMO)
     assert sorted(q.kind for q in bank.questions) == sorted(
-        ["single_choice", "multiple_select", "true_false", "matching", "ordering", "numeric", "short_text",
-         "scenario", "reflection"])
+        [
+            "single_choice",
+            "multiple_select",
+            "true_false",
+            "matching",
+            "ordering",
+            "numeric",
+            "short_text",
+            "scenario",
+            "reflection",
+        ]
+    )
     assert isinstance(bank.question("demo_q4"), Matching)
 
 
@@ -103,27 +120,40 @@ def test_valid_text_is_valid(tmp_path):
 
 def test_misspelt_key_suggests_the_nearest(tmp_path):
     text = problems_for(tmp_path, VALID.replace('    prompt: "Which', '    promt: "Which'))
-    assert "x1.yml:7: question x1_q1: unknown key 'promt'. Fix: did you mean 'prompt'? Rename the key" in text
+    assert (
+        "x1.yml:7: question x1_q1: unknown key 'promt'. Fix: did you mean 'prompt'? Rename the key"
+        in text
+    )
     assert "'prompt' is missing or empty. Fix: add prompt: ..." in text
 
 
 def test_misspelt_option_key_names_the_option(tmp_path):
-    text = problems_for(tmp_path, VALID.replace("        feedback: \"Yes.\"", "        feedbak: \"Yes.\""))
+    text = problems_for(
+        tmp_path, VALID.replace('        feedback: "Yes."', '        feedbak: "Yes."')
+    )
     assert "question x1_q1, option 1: unknown key 'feedbak'. Fix: did you mean 'feedback'?" in text
 
 
 def test_unknown_type_suggests_the_nearest(tmp_path):
     text = problems_for(tmp_path, VALID.replace("type: single_choice", "type: single-choice"))
-    assert "x1.yml:7: question x1_q1: unknown type 'single-choice'. Fix: did you mean 'single_choice'?" in text
+    assert (
+        "x1.yml:7: question x1_q1: unknown type 'single-choice'. Fix: did you mean 'single_choice'?"
+        in text
+    )
 
 
 def test_no_correct_answer(tmp_path):
     text = problems_for(tmp_path, VALID.replace("        correct: true\n", ""))
-    assert "question x1_q1: no entry in 'options' is marked correct. Fix: mark the right one with correct: true" in text
+    assert (
+        "question x1_q1: no entry in 'options' is marked correct. Fix: mark the right one with correct: true"
+        in text
+    )
 
 
 def test_two_correct_answers_in_single_choice(tmp_path):
-    broken = VALID.replace('        feedback: "Track two."', '        feedback: "Track two."\n        correct: true')
+    broken = VALID.replace(
+        '        feedback: "Track two."', '        feedback: "Track two."\n        correct: true'
+    )
     text = problems_for(tmp_path, broken)
     assert "2 entries in 'options' are marked correct; exactly one must be" in text
     assert "or use type: multiple_select" in text
@@ -132,21 +162,29 @@ def test_two_correct_answers_in_single_choice(tmp_path):
 def test_matching_pair_that_points_nowhere(tmp_path):
     text = problems_for(tmp_path, VALID.replace('        right: "Unofficial experts"\n', ""))
     assert text.count("\n") == 0, "one problem, reported once"
-    assert ("x1.yml:28: question x1_q2: pair 2 ('Track two') points nowhere: it has no 'right' item. "
-            "Fix: add right: ... under left: Track two") in text
+    assert (
+        "x1.yml:28: question x1_q2: pair 2 ('Track two') points nowhere: it has no 'right' item. "
+        "Fix: add right: ... under left: Track two"
+    ) in text
 
 
 def test_duplicate_id_in_one_file(tmp_path):
     text = problems_for(tmp_path, VALID.replace('id: "x1_q2"', 'id: "x1_q1"'))
-    assert "x1.yml:19: question x1_q1: id 'x1_q1' is already used on line 7. Fix: give this question a new id" in text
+    assert (
+        "x1.yml:19: question x1_q1: id 'x1_q1' is already used on line 7. Fix: give this question a new id"
+        in text
+    )
 
 
 def test_duplicate_id_across_files(tmp_path):
     first = write(tmp_path, VALID)
     second = write(tmp_path, VALID.replace('"x1"', '"x2"').replace("x1_q2", "x2_q2"), "x2.yml")
     problems = check_banks([first, second])
-    assert problems == [f"{second}:7: question x1_q1: id 'x1_q1' is already used in {first}:7. "
-                        "Fix: give one of them a new id (ids are unique across the module and never reused)"]
+    expected = (
+        f"{second}:7: question x1_q1: id 'x1_q1' is already used in {first}:7. "
+        "Fix: give one of them a new id (ids are unique across the module and never reused)"
+    )
+    assert problems == [expected]
 
 
 def test_duplicate_id_across_the_module_stops_load_all_banks(tmp_path, monkeypatch):
@@ -154,51 +192,83 @@ def test_duplicate_id_across_the_module_stops_load_all_banks(tmp_path, monkeypat
     write(tmp_path / "questions", VALID)
     write(tmp_path / "questions", VALID.replace('"x1"', '"x2"').replace("x1_q2", "x2_q2"), "x2.yml")
     monkeypatch.setenv("BACKCHANNELS_DATA", str(tmp_path))
-    with pytest.raises(BankError, match=r"x2\.yml:7: question x1_q1: id 'x1_q1' is already used in .*x1\.yml:7"):
+    with pytest.raises(
+        BankError, match=r"x2\.yml:7: question x1_q1: id 'x1_q1' is already used in .*x1\.yml:7"
+    ):
         load_all_banks()
 
 
 def test_objective_out_of_range(tmp_path):
     text = problems_for(tmp_path, VALID.replace("objective: 2", "objective: 3"))
-    assert ("x1.yml:19: question x1_q2: objective 3 is out of range (the lesson has 2). "
-            "Fix: use a number from 1 to 2, or add the objective to 'objectives'") in text
+    assert (
+        "x1.yml:19: question x1_q2: objective 3 is out of range (the lesson has 2). "
+        "Fix: use a number from 1 to 2, or add the objective to 'objectives'"
+    ) in text
 
 
 def test_objective_without_a_question(tmp_path):
-    text = problems_for(tmp_path, VALID.replace('  - "Distinguish track two"\n',
-                                                '  - "Distinguish track two"\n  - "Argue about secrecy"\n'))
-    assert ("x1.yml:1: bank: objective 3 (\"Argue about secrecy\") has no question. "
-            "Fix: add a question with objective: 3, or remove the objective") in text
+    text = problems_for(
+        tmp_path,
+        VALID.replace(
+            '  - "Distinguish track two"\n',
+            '  - "Distinguish track two"\n  - "Argue about secrecy"\n',
+        ),
+    )
+    assert (
+        'x1.yml:1: bank: objective 3 ("Argue about secrecy") has no question. '
+        "Fix: add a question with objective: 3, or remove the objective"
+    ) in text
 
 
 def test_yaml_syntax_error_names_the_line(tmp_path):
-    text = problems_for(tmp_path, VALID.replace('prompt: "Match them."', 'prompt: "Match them." extra"'))
+    text = problems_for(
+        tmp_path, VALID.replace('prompt: "Match them."', 'prompt: "Match them." extra"')
+    )
     assert text.startswith(f"{tmp_path / 'x1.yml'}:22: YAML syntax error:")
     assert "Fix: check indentation and quoting near line 22" in text
 
 
 def test_yes_and_no_read_as_booleans_need_quotes(tmp_path):
-    text = problems_for(tmp_path, VALID.replace('text: "A workshop of retired officials"', "text: No"))
-    assert "option 2: 'text' was read as false, not as text. Fix: put the text in quotes: text: \"No\"" in text
+    text = problems_for(
+        tmp_path, VALID.replace('text: "A workshop of retired officials"', "text: No")
+    )
+    assert (
+        "option 2: 'text' was read as false, not as text. Fix: put the text in quotes: text: \"No\""
+        in text
+    )
 
 
 def test_lesson_must_match_file_name(tmp_path):
     text = problems_for(tmp_path, VALID, name="x9.yml")
-    assert "bank: lesson 'x1' does not match the file name x9.yml. Fix: write lesson: \"x9\" or rename" in text
+    assert (
+        "bank: lesson 'x1' does not match the file name x9.yml. Fix: write lesson: \"x9\" or rename"
+        in text
+    )
 
 
 def test_key_written_twice(tmp_path):
-    text = problems_for(tmp_path, VALID.replace('    hint: "Who talks?"', '    hint: "Who talks?"\n    hint: "Again"'))
+    text = problems_for(
+        tmp_path,
+        VALID.replace('    hint: "Who talks?"', '    hint: "Who talks?"\n    hint: "Again"'),
+    )
     assert "question x1_q2: key 'hint' is written twice. Fix: keep only one of them" in text
 
 
 def test_key_of_another_type(tmp_path):
-    text = problems_for(tmp_path, VALID.replace('    hint: "Who talks?"', '    hint: "Who talks?"\n    tolerance: 2'))
-    assert "unknown key 'tolerance'. Fix: remove it; 'tolerance' belongs to other question types, not matching" in text
+    text = problems_for(
+        tmp_path,
+        VALID.replace('    hint: "Who talks?"', '    hint: "Who talks?"\n    tolerance: 2'),
+    )
+    assert (
+        "unknown key 'tolerance'. Fix: remove it; 'tolerance' belongs to other question types, not matching"
+        in text
+    )
 
 
 def test_ordering_items_must_be_listed_in_order(tmp_path):
-    bank = VALID + """\
+    bank = (
+        VALID
+        + """\
   - id: "x1_q3"
     type: ordering
     objective: 2
@@ -211,12 +281,18 @@ def test_ordering_items_must_be_listed_in_order(tmp_path):
       - text: "Cuba"
         year: 1962
 """
+    )
     text = problems_for(tmp_path, bank)
-    assert "question x1_q3: items must be listed in the correct order, but 'Cuba' (1962) comes after 'Oslo' (1993)" in text
+    assert (
+        "question x1_q3: items must be listed in the correct order, but 'Cuba' (1962) comes after 'Oslo' (1993)"
+        in text
+    )
 
 
 def test_scenario_answer_must_be_a_verdict(tmp_path):
-    bank = VALID + """\
+    bank = (
+        VALID
+        + """\
   - id: "x1_q3"
     type: scenario
     objective: 2
@@ -232,8 +308,12 @@ def test_scenario_answer_must_be_a_verdict(tmp_path):
       - {text: "No authority", correct: true}
       - {text: "Secret"}
 """
+    )
     text = problems_for(tmp_path, bank)
-    assert "answer 'ilegal' is not one of the verdict ids (legal, illegal). Fix: did you mean 'illegal'?" in text
+    assert (
+        "answer 'ilegal' is not one of the verdict ids (legal, illegal). Fix: did you mean 'illegal'?"
+        in text
+    )
 
 
 def test_missing_hint_is_a_warning_not_a_problem(tmp_path, caplog):
@@ -244,8 +324,16 @@ def test_missing_hint_is_a_warning_not_a_problem(tmp_path, caplog):
     load_bank(path)
 
 
-@pytest.mark.parametrize("content", [b"", b"\xff\xfe\x00garbage", b"- just\n- a list\n", b"lesson: [unclosed\n",
-                                     b"questions: 12\n"])
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"",
+        b"\xff\xfe\x00garbage",
+        b"- just\n- a list\n",
+        b"lesson: [unclosed\n",
+        b"questions: 12\n",
+    ],
+)
 def test_garbage_is_reported_never_raised(tmp_path, content):
     path = tmp_path / "x1.yml"
     path.write_bytes(content)
@@ -254,9 +342,11 @@ def test_garbage_is_reported_never_raised(tmp_path, content):
 
 
 def test_missing_file_is_reported(tmp_path):
-    assert check_banks([tmp_path / "nope.yml"]) == [f"{tmp_path / 'nope.yml'}: file not found. "
-                                                     "Fix: check the path or the lesson number"]
-    with pytest.raises(BankError, match=r"no question bank for 'zz'\. Fix: use a lesson that has a bank \(00"):
+    expected = f"{tmp_path / 'nope.yml'}: file not found. Fix: check the path or the lesson number"
+    assert check_banks([tmp_path / "nope.yml"]) == [expected]
+    with pytest.raises(
+        BankError, match=r"no question bank for 'zz'\. Fix: use a lesson that has a bank \(00"
+    ):
         load_bank("zz")
 
 
@@ -288,6 +378,9 @@ def test_cli_check_reports_problems_and_exit_code(tmp_path, capsys, data_checker
     assert cli.main(["check", str(broken)]) == 1
     err = capsys.readouterr().err
     assert "question x1_q2: objective 5 is out of range" in err
-    assert 'objective 2 ("Distinguish track two") has no question' in err and "2 problem(s) found." in err
+    assert (
+        'objective 2 ("Distinguish track two") has no question' in err
+        and "2 problem(s) found." in err
+    )
     assert cli.main(["check", str(DEMO)]) == 0
     assert "All data tables and question banks are valid." in capsys.readouterr().out

@@ -34,7 +34,7 @@ ANSWERS = ["Yes: official, authorised, and secret.", "That is open summitry", "O
 
 def visible_text(page: str) -> str:
     """Return what a reader sees: the HTML without scripts, styles and tags."""
-    page = re.sub(r"<(script|style)\b.*?</\1>", " ", page, flags=re.S | re.I)
+    page = re.sub(r"<(script|style)\b.*?</\1>", " ", page, flags=re.DOTALL | re.IGNORECASE)
     return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", page)).split())
 
 
@@ -48,10 +48,20 @@ def export(tmp_path: Path, **env: str) -> str:
     ]
     path = tmp_path / "quiz.ipynb"
     nbformat.write(notebook, path)
-    environment = {**os.environ, "PYTHONPATH": str(REPO / "src"), "BACKCHANNELS_DATA": str(REPO / "data"),
-                   "BACKCHANNELS_USER_DIR": str(tmp_path / "user"), **env}
-    subprocess.run([sys.executable, "-m", "jupyter", "nbconvert", "--to", "html", "--execute", str(path)],
-                   check=True, env=environment, capture_output=True, timeout=300)
+    environment = {
+        **os.environ,
+        "PYTHONPATH": str(REPO / "src"),
+        "BACKCHANNELS_DATA": str(REPO / "data"),
+        "BACKCHANNELS_USER_DIR": str(tmp_path / "user"),
+        **env,
+    }
+    subprocess.run(
+        [sys.executable, "-m", "jupyter", "nbconvert", "--to", "html", "--execute", str(path)],
+        check=True,
+        env=environment,
+        capture_output=True,
+        timeout=300,
+    )
     return (tmp_path / "quiz.html").read_text(encoding="utf-8")
 
 
@@ -68,8 +78,9 @@ def test_static_html_export_shows_every_question(tmp_path):
     for answer in ANSWERS:
         assert answer not in text, f"the export gives away an answer: {answer}"
     assert 'class="bc-static-companion"' in page
-    assert ":has(.bc-static-companion)" not in re.sub(r"<script\b.*?</script>", "", page, flags=re.S), \
-        "the rule hiding the companion must come only with a drawn widget"
+    assert ":has(.bc-static-companion)" not in re.sub(
+        r"<script\b.*?</script>", "", page, flags=re.DOTALL
+    ), "the rule hiding the companion must come only with a drawn widget"
 
 
 @pytest.mark.timeout(300)

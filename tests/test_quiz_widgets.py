@@ -52,14 +52,19 @@ def progress_file(user_dir: Path) -> dict:
     return json.loads((user_dir / "progress.json").read_text(encoding="utf-8"))
 
 
-def answer_single(q, right):  # noqa: ANN001 - small setters, one per type
-    q.controls.radio.value = ("Secret talks between two governments' authorised envoys" if right
-                              else "A televised summit of the two leaders")
+def answer_single(q, right):
+    q.controls.radio.value = (
+        "Secret talks between two governments' authorised envoys"
+        if right
+        else "A televised summit of the two leaders"
+    )
 
 
 def answer_multiple(q, right):
     for box in q.controls.boxes:
-        box.value = box.description in ({"Authorised officials", "Secrecy"} if right else {"A neutral venue"})
+        box.value = box.description in (
+            {"Authorised officials", "Secrecy"} if right else {"A neutral venue"}
+        )
 
 
 def answer_true_false(q, right):
@@ -67,9 +72,11 @@ def answer_true_false(q, right):
 
 
 def answer_matching(q, right):
-    matches = {"Back channel": "Authorised officials talking in secret",
-               "Track-two diplomacy": "Unofficial experts exploring ideas",
-               "Mediation": "A third party helps the sides talk"}
+    matches = {
+        "Back channel": "Authorised officials talking in secret",
+        "Track-two diplomacy": "Unofficial experts exploring ideas",
+        "Mediation": "A third party helps the sides talk",
+    }
     if not right:
         matches["Mediation"] = "A trade agreement ratified by parliament"
     for left, dropdown in q.controls.dropdowns.items():
@@ -77,8 +84,12 @@ def answer_matching(q, right):
 
 
 def answer_ordering(q, right):
-    order = {"The Cuban Missile Crisis": 1, "Kissinger's secret trip to Beijing": 2,
-             "The Oslo Accords are signed": 3, "The Good Friday Agreement": 4}
+    order = {
+        "The Cuban Missile Crisis": 1,
+        "Kissinger's secret trip to Beijing": 2,
+        "The Oslo Accords are signed": 3,
+        "The Good Friday Agreement": 4,
+    }
     if not right:
         order["The Oslo Accords are signed"], order["The Good Friday Agreement"] = 4, 3
     for item, dropdown in q.controls.dropdowns.items():
@@ -100,15 +111,33 @@ def answer_scenario(q, right):
 
 CASES = [
     ("demo_q1", answer_single, "That is open summitry", "Yes: official, authorised, and secret."),
-    ("demo_q2", answer_multiple, "you ticked 0 of the 2 right options and 1 that does not apply",
-     "you ticked all 2 right options"),
-    ("demo_q3", answer_true_false, "No: they hold no office", "Right: unofficial participants make it track two."),
-    ("demo_q4", answer_matching, "2 of 3 matches are right. Look again at: “Mediation”", "all 3 matches are right"),
+    (
+        "demo_q2",
+        answer_multiple,
+        "you ticked 0 of the 2 right options and 1 that does not apply",
+        "you ticked all 2 right options",
+    ),
+    (
+        "demo_q3",
+        answer_true_false,
+        "No: they hold no office",
+        "Right: unofficial participants make it track two.",
+    ),
+    (
+        "demo_q4",
+        answer_matching,
+        "2 of 3 matches are right. Look again at: “Mediation”",
+        "all 3 matches are right",
+    ),
     ("demo_q5", answer_ordering, "2 of 4 are in the right place", "all 4 are in the right order"),
     ("demo_q6", answer_numeric, "1961 is not the answer", "1962."),
     ("demo_q7", answer_short_text, "“Stockholm” is not one of the answers we accept", "Oslo."),
-    ("demo_q8", answer_scenario, "that reason is right, but it leads to a different verdict",
-     "Track two, and for the right reason."),
+    (
+        "demo_q8",
+        answer_scenario,
+        "that reason is right, but it leads to a different verdict",
+        "Track two, and for the right reason.",
+    ),
 ]
 
 
@@ -132,7 +161,12 @@ def test_wrong_then_right(quiz, user_dir, question_id, answer, wrong_says, right
     assert q.check_button.disabled and q.reveal_button.disabled
     assert text(quiz.score_view) == "Lesson demo score: 1 of 8 answered correctly"
     record = progress_file(user_dir)["questions"][question_id]
-    assert (record["tries"], record["wrong"], record["credited"], record["result"]) == (2, 1, True, "correct")
+    assert (record["tries"], record["wrong"], record["credited"], record["result"]) == (
+        2,
+        1,
+        True,
+        "correct",
+    )
 
 
 def test_score_counts_several_questions(quiz):
@@ -153,17 +187,31 @@ def test_controls_lock_after_check_and_try_again_keeps_the_answer(quiz):
     assert not q.controls.text.disabled and q.controls.text.value == "1961"
 
 
-@pytest.mark.parametrize(("question_id", "setter", "says"), [
-    ("demo_q1", lambda q: None, "Nothing selected yet"),
-    ("demo_q2", lambda q: None, "Nothing ticked yet"),
-    ("demo_q4", lambda q: None, "3 are still empty"),
-    ("demo_q5", lambda q: [setattr(d, "value", 1) for d in q.controls.dropdowns.values()],
-     "Position 1 is given to more than one item"),
-    ("demo_q6", lambda q: setattr(q.controls.text, "value", "nineteen sixty"), "is not a number we can read"),
-    ("demo_q6", lambda q: setattr(q.controls.text, "value", "   "), "Type a number first"),
-    ("demo_q7", lambda q: setattr(q.controls.text, "value", "x" * 10_000), "much longer than a short answer"),
-    ("demo_q8", lambda q: setattr(q.controls.verdict, "value", "open"), "choose the reason"),
-])
+@pytest.mark.parametrize(
+    ("question_id", "setter", "says"),
+    [
+        ("demo_q1", lambda q: None, "Nothing selected yet"),
+        ("demo_q2", lambda q: None, "Nothing ticked yet"),
+        ("demo_q4", lambda q: None, "3 are still empty"),
+        (
+            "demo_q5",
+            lambda q: [setattr(d, "value", 1) for d in q.controls.dropdowns.values()],
+            "Position 1 is given to more than one item",
+        ),
+        (
+            "demo_q6",
+            lambda q: setattr(q.controls.text, "value", "nineteen sixty"),
+            "is not a number we can read",
+        ),
+        ("demo_q6", lambda q: setattr(q.controls.text, "value", "   "), "Type a number first"),
+        (
+            "demo_q7",
+            lambda q: setattr(q.controls.text, "value", "x" * 10_000),
+            "much longer than a short answer",
+        ),
+        ("demo_q8", lambda q: setattr(q.controls.verdict, "value", "open"), "choose the reason"),
+    ],
+)
 def test_bad_input_gets_a_message_and_is_not_a_try(quiz, user_dir, question_id, setter, says):
     q = quiz.question(question_id)
     setter(q)
@@ -240,10 +288,14 @@ def test_progress_survives_a_restart(user_dir, monkeypatch):
 def test_corrupted_progress_file_is_kept_and_replaced(user_dir):
     user_dir.mkdir(parents=True)
     (user_dir / "progress.json").write_text('{"questions": {"demo_q1": ', encoding="utf-8")
-    with pytest.warns(ProgressWarning, match="was damaged: it is not valid JSON .* kept as progress.json.corrupt-"):
+    with pytest.warns(
+        ProgressWarning, match="was damaged: it is not valid JSON .* kept as progress.json.corrupt-"
+    ):
         view = show_quiz("demo", seed=7)
     backups = list(user_dir.glob("progress.json.corrupt-*"))
-    assert len(backups) == 1 and backups[0].read_text(encoding="utf-8") == '{"questions": {"demo_q1": '
+    assert (
+        len(backups) == 1 and backups[0].read_text(encoding="utf-8") == '{"questions": {"demo_q1": '
+    )
     q = view.question("demo_q1")
     answer_single(q, right=True)
     q.check_button.click()
@@ -284,7 +336,11 @@ def test_show_question_updates_the_lesson_score_shown_elsewhere():
     q = one.question("demo_q7")
     answer_short_text(q, right=True)
     q.check_button.click()
-    assert text(one.score_view) == text(score.score_view) == "Lesson demo score: 1 of 8 answered correctly"
+    assert (
+        text(one.score_view)
+        == text(score.score_view)
+        == "Lesson demo score: 1 of 8 answered correctly"
+    )
 
 
 def test_progress_overview_lists_every_lesson():
@@ -302,7 +358,9 @@ def test_progress_overview_lists_every_lesson():
 def test_every_control_has_a_label(quiz):
     for q in quiz.questions:
         for control in q.controls.children:
-            assert control.description.strip(), f"{q.question.id}: {type(control).__name__} has no label"
+            assert control.description.strip(), (
+                f"{q.question.id}: {type(control).__name__} has no label"
+            )
         for button in (q.check_button, q.hint_button, q.retry_button, q.reveal_button):
             assert button.description and button.tooltip
 
@@ -316,7 +374,9 @@ def test_feedback_is_words_not_only_colour(quiz):
 
 def order_for(user: str, monkeypatch) -> list[str]:
     monkeypatch.setenv("JUPYTERHUB_USER", user)
-    q = QuestionWidget(load_bank("demo").question("demo_q5"), load_bank("demo"), store=ProgressStore())
+    q = QuestionWidget(
+        load_bank("demo").question("demo_q5"), load_bank("demo"), store=ProgressStore()
+    )
     return list(q.controls.dropdowns)
 
 
@@ -324,8 +384,12 @@ def test_order_is_stable_per_student_and_differs_across_a_class(monkeypatch):
     assert order_for("ada", monkeypatch) == order_for("ada", monkeypatch)
     orders = {tuple(order_for(f"student{n}", monkeypatch)) for n in range(12)}
     assert len(orders) > 3
-    correct = ("The Cuban Missile Crisis", "Kissinger's secret trip to Beijing", "The Oslo Accords are signed",
-               "The Good Friday Agreement")
+    correct = (
+        "The Cuban Missile Crisis",
+        "Kissinger's secret trip to Beijing",
+        "The Oslo Accords are signed",
+        "The Good Friday Agreement",
+    )
     assert correct not in orders, "an ordering question must never be shown in its answer order"
 
 
@@ -340,8 +404,12 @@ def test_seed_argument_fixes_the_order(monkeypatch):
 def test_mimebundle_has_widget_and_readable_text(quiz):
     bundle = quiz._repr_mimebundle_()
     assert bundle["application/vnd.jupyter.widget-view+json"]["model_id"] == quiz.widget.model_id
-    for needle in ("Which of these is a back channel?", "A televised summit of the two leaders",
-                   "Kissinger&#x27;s secret trip to Beijing", "Verdict:"):
+    for needle in (
+        "Which of these is a back channel?",
+        "A televised summit of the two leaders",
+        "Kissinger&#x27;s secret trip to Beijing",
+        "Verdict:",
+    ):
         assert needle in bundle["text/html"]
     assert "Is secrecy in diplomacy ever justified?" in bundle["text/plain"]
     assert "correct" not in bundle["text/html"].lower(), "the static text must not give the answers"

@@ -36,10 +36,17 @@ def show_quiz(lesson: str | Path, *, seed: int | None = None) -> QuizView | Stat
 
     bank = load_bank(lesson)
     if _grading():
-        from backchannels.quiz.static import StaticView, questions_html, questions_text, quiz_title_html
+        from backchannels.quiz.static import (
+            StaticView,
+            questions_html,
+            questions_text,
+            quiz_title_html,
+        )
 
-        return StaticView(quiz_title_html(bank) + questions_html(bank, bank.questions, seed),
-                          questions_text(bank, bank.questions, seed))
+        return StaticView(
+            quiz_title_html(bank) + questions_html(bank, bank.questions, seed),
+            questions_text(bank, bank.questions, seed),
+        )
     from backchannels.quiz.widgets import build_quiz
 
     return build_quiz(bank, seed=seed)
@@ -53,7 +60,9 @@ def show_question(question_id: str, *, seed: int | None = None) -> QuizView | St
     if _grading():
         from backchannels.quiz.static import StaticView, questions_html, questions_text
 
-        return StaticView(questions_html(bank, [question], seed), questions_text(bank, [question], seed))
+        return StaticView(
+            questions_html(bank, [question], seed), questions_text(bank, [question], seed)
+        )
     from backchannels.quiz.widgets import build_quiz
 
     return build_quiz(bank, questions=[question], seed=seed, title=False)

@@ -7,6 +7,7 @@ lecturer can find and mend it without reading Python. The format is in data/ques
 from __future__ import annotations
 
 import difflib
+import itertools
 import logging
 import os
 from collections.abc import Callable, Iterable
@@ -165,8 +166,17 @@ class Reflection(Question):
 
 QUESTION_TYPES: dict[str, type[Question]] = {
     cls.kind: cls
-    for cls in (SingleChoice, MultipleSelect, TrueFalse, Matching, Ordering, Numeric, ShortText,
-                Scenario, Reflection)
+    for cls in (
+        SingleChoice,
+        MultipleSelect,
+        TrueFalse,
+        Matching,
+        Ordering,
+        Numeric,
+        ShortText,
+        Scenario,
+        Reflection,
+    )
 }
 
 
@@ -201,8 +211,15 @@ class Bank:
 # ---------------------------------------------------------------- the keys the format allows
 
 _TOP_KEYS = {"lesson": True, "title": False, "objectives": True, "questions": True}
-_COMMON_KEYS = {"id": True, "type": True, "objective": True, "prompt": True, "hint": False,
-                "explanation": False, "shuffle": False}
+_COMMON_KEYS = {
+    "id": True,
+    "type": True,
+    "objective": True,
+    "prompt": True,
+    "hint": False,
+    "explanation": False,
+    "shuffle": False,
+}
 _TYPE_KEYS: dict[str, dict[str, bool]] = {  # key -> required
     "single_choice": {"options": True},
     "multiple_select": {"options": True},
@@ -276,14 +293,17 @@ class _FileReader:
         prefix = f"{place}: {where}: " if where else f"{place}: "
         (self.warnings if warn else self.problems).append(f"{prefix}{what}. Fix: {fix}")
 
-    def check_keys(self, raw: _Located, allowed: dict[str, bool], where: str, line: int,
-                   kind: str = "") -> None:
+    def check_keys(
+        self, raw: _Located, allowed: dict[str, bool], where: str, line: int, kind: str = ""
+    ) -> None:
         """Report unknown, repeated and missing keys, suggesting the nearest valid key."""
         for key in raw.repeated:
             self.report(line, where, f"key '{key}' is written twice", "keep only one of them")
         for key in raw:
             if key not in allowed:
-                self.report(line, where, f"unknown key '{key}'", _unknown_key_fix(str(key), allowed, kind))
+                self.report(
+                    line, where, f"unknown key '{key}'", _unknown_key_fix(str(key), allowed, kind)
+                )
         for key, required in allowed.items():
             if required and _blank(raw.get(key)):
                 self.report(line, where, f"'{key}' is missing or empty", f"add {key}: ...")
@@ -300,8 +320,12 @@ class _FileReader:
         items = raw.get("questions")
         if not isinstance(items, list) or not items:
             if "questions" in raw:
-                self.report(raw.line, "bank", "'questions' must be a list of questions",
-                            "write each question as an item starting with '- id: ...'")
+                self.report(
+                    raw.line,
+                    "bank",
+                    "'questions' must be a list of questions",
+                    "write each question as an item starting with '- id: ...'",
+                )
             items = []
         for index, item in enumerate(items, start=1):
             reader = _QuestionReader(self, item, index, lesson, len(objectives))
@@ -321,7 +345,7 @@ class _FileReader:
     def _load_yaml(self) -> _Located | None:
         """Read the file as YAML, reporting syntax errors with their line."""
         try:
-            raw = yaml.load(self.path.read_text(encoding="utf-8"), Loader=_LineLoader)  # noqa: S506 - a SafeLoader subclass
+            raw = yaml.load(self.path.read_text(encoding="utf-8"), Loader=_LineLoader)
         except FileNotFoundError:
             self.report(0, "", "file not found", "check the path or the lesson number")
             return None
@@ -332,19 +356,30 @@ class _FileReader:
             mark = error.problem_mark or error.context_mark
             line = mark.line + 1 if mark else 0
             what = f"YAML syntax error: {error.problem or error.context}"
-            self.report(line, "", what, f"check indentation and quoting near line {line}; "
-                        "text containing ': ' or starting with a quote needs \"double quotes\"")
+            self.report(
+                line,
+                "",
+                what,
+                f"check indentation and quoting near line {line}; "
+                "text containing ': ' or starting with a quote needs \"double quotes\"",
+            )
             return None
         except yaml.YAMLError as error:
             self.report(0, "", f"YAML error: {error}", "check the file's syntax")
             return None
         if not isinstance(raw, _Located):
-            self.report(1, "", "the file is not a YAML mapping",
-                        "start the file with 'lesson:', 'title:', 'objectives:' and 'questions:'")
+            self.report(
+                1,
+                "",
+                "the file is not a YAML mapping",
+                "start the file with 'lesson:', 'title:', 'objectives:' and 'questions:'",
+            )
             return None
         self.check_keys(raw, _TOP_KEYS, "bank", raw.line)
         if _blank(raw.get("title")):
-            self.report(raw.line, "bank", "no title", "add title: ... (shown above the score)", warn=True)
+            self.report(
+                raw.line, "bank", "no title", "add title: ... (shown above the score)", warn=True
+            )
         return raw
 
     def _lesson(self, raw: _Located) -> str:
@@ -355,8 +390,12 @@ class _FileReader:
             return stem  # `lesson: 01` unquoted is read as the number 1
         lesson = _text(value) or ""
         if lesson and lesson != stem:
-            self.report(raw.line, "bank", f"lesson '{lesson}' does not match the file name {self.path.name}",
-                        f"write lesson: \"{stem}\" or rename the file to {lesson}.yml")
+            self.report(
+                raw.line,
+                "bank",
+                f"lesson '{lesson}' does not match the file name {self.path.name}",
+                f'write lesson: "{stem}" or rename the file to {lesson}.yml',
+            )
         return lesson or stem
 
     def _objectives(self, raw: _Located) -> list[str]:
@@ -365,28 +404,39 @@ class _FileReader:
         if value is None:
             return []
         if not isinstance(value, list) or not all(_text(v) for v in value):
-            self.report(raw.line, "bank", "'objectives' must be a list of texts",
-                        "write one '- \"Explain ...\"' line per objective")
+            self.report(
+                raw.line,
+                "bank",
+                "'objectives' must be a list of texts",
+                "write one '- \"Explain ...\"' line per objective",
+            )
             return []
         return [_text(v) or "" for v in value]
 
     def _check_objectives_covered(self, objectives: list[str], items: list[Any], line: int) -> None:
         """Report each objective that no question checks (each objective needs an exercise)."""
-        # Read the raw values so an otherwise broken question still counts as covering its objective.
+        # Raw values, so a question broken in other ways still counts as covering its objective.
         covered = {item.get("objective") for item in items if isinstance(item, dict)}
         for number, objective in enumerate(objectives, start=1):
             if number not in covered:
-                self.report(line, "bank", f"objective {number} (\"{_short(objective)}\") has no question",
-                            f"add a question with objective: {number}, or remove the objective")
+                self.report(
+                    line,
+                    "bank",
+                    f'objective {number} ("{_short(objective)}") has no question',
+                    f"add a question with objective: {number}, or remove the objective",
+                )
 
     def _check_duplicates_here(self, ids: list[tuple[str, int]]) -> None:
         """Report ids used twice in this file."""
         seen: dict[str, int] = {}
         for question_id, line in ids:
             if question_id in seen:
-                self.report(line, f"question {question_id}",
-                            f"id '{question_id}' is already used on line {seen[question_id]}",
-                            "give this question a new id (ids are never reused)")
+                self.report(
+                    line,
+                    f"question {question_id}",
+                    f"id '{question_id}' is already used on line {seen[question_id]}",
+                    "give this question a new id (ids are never reused)",
+                )
             else:
                 seen[question_id] = line
 
@@ -394,7 +444,9 @@ class _FileReader:
 class _QuestionReader:
     """Validates one question mapping and builds its typed dataclass."""
 
-    def __init__(self, file: _FileReader, raw: Any, index: int, lesson: str, n_objectives: int) -> None:
+    def __init__(
+        self, file: _FileReader, raw: Any, index: int, lesson: str, n_objectives: int
+    ) -> None:
         self.file = file
         self.raw: _Located = raw if isinstance(raw, _Located) else _Located()
         self.index = index
@@ -405,7 +457,10 @@ class _QuestionReader:
         self.where = f"question {self.id}" if self.id else f"question {index} (no id)"
         self.usable = isinstance(raw, _Located) and bool(raw)
         if not self.usable:
-            self.fail("is empty or not a mapping of keys", "start the question with '- id: ...' and indent its keys")
+            self.fail(
+                "is empty or not a mapping of keys",
+                "start the question with '- id: ...' and indent its keys",
+            )
 
     def fail(self, what: str, fix: str, line: int | None = None) -> None:
         """Record a problem with this question."""
@@ -426,16 +481,22 @@ class _QuestionReader:
             self.fail(f"unknown type '{kind}'", f"{hint}use one of {', '.join(QUESTION_TYPES)}")
             return None
         before = len(self.file.problems)
-        self.file.check_keys(self.raw, {**_COMMON_KEYS, **_TYPE_KEYS[kind]}, self.where, self.line, kind)
+        self.file.check_keys(
+            self.raw, {**_COMMON_KEYS, **_TYPE_KEYS[kind]}, self.where, self.line, kind
+        )
         common = self._common()
         specific = _TYPE_READERS[kind](self)
         if "shuffle" in self.raw and kind not in _SHUFFLED_BY_CHOICE:
-            self.warn(f"'shuffle' has no effect on {kind} questions",
-                      "remove it (matching and ordering items are always shuffled; the rest never are)")
+            self.warn(
+                f"'shuffle' has no effect on {kind} questions",
+                "remove it (matching and ordering items are always shuffled; the rest never are)",
+            )
         if QUESTION_TYPES[kind].graded:
             for key in ("hint", "explanation"):
                 if _blank(self.raw.get(key)):
-                    self.warn(f"no {key}", f"add {key}: ... (students rely on it when studying alone)")
+                    self.warn(
+                        f"no {key}", f"add {key}: ... (students rely on it when studying alone)"
+                    )
         if len(self.file.problems) > before:
             return None
         return QUESTION_TYPES[kind](**common, **specific)
@@ -443,10 +504,15 @@ class _QuestionReader:
     def _common(self) -> dict[str, Any]:
         """Read the keys every question has."""
         if self.id and not all(c.isalnum() or c in "_-." for c in self.id):
-            self.fail(f"id '{self.id}' contains spaces or symbols", "use letters, digits and '_' only, like 01_q3")
+            self.fail(
+                f"id '{self.id}' contains spaces or symbols",
+                "use letters, digits and '_' only, like 01_q3",
+            )
         if self.id and self.lesson and not self.id.startswith(f"{self.lesson}_"):
-            self.warn(f"id '{self.id}' does not start with the lesson number '{self.lesson}_'",
-                      "new questions use NN_qK; keep an old id if the question moved lessons")
+            self.warn(
+                f"id '{self.id}' does not start with the lesson number '{self.lesson}_'",
+                "new questions use NN_qK; keep an old id if the question moved lessons",
+            )
         return {
             "id": self.id,
             "lesson": self.lesson,
@@ -464,33 +530,47 @@ class _QuestionReader:
         if value is None:
             return 0
         if not isinstance(value, int) or isinstance(value, bool):
-            self.fail(f"objective '{value}' is not a number", "write the objective's number, like objective: 1")
+            self.fail(
+                f"objective '{value}' is not a number",
+                "write the objective's number, like objective: 1",
+            )
             return 0
         if self.n_objectives and not 1 <= value <= self.n_objectives:
-            self.fail(f"objective {value} is out of range (the lesson has {self.n_objectives})",
-                      f"use a number from 1 to {self.n_objectives}, or add the objective to 'objectives'")
+            self.fail(
+                f"objective {value} is out of range (the lesson has {self.n_objectives})",
+                f"use a number from 1 to {self.n_objectives}, or add the objective to 'objectives'",
+            )
         return value
 
-    def text(self, key: str, *, required: bool = True, raw: _Located | None = None,
-             where: str = "") -> str:
+    def text(
+        self, key: str, *, required: bool = True, raw: _Located | None = None, where: str = ""
+    ) -> str:
         """Return a text value; report true/false read by YAML where text was meant."""
         source = self.raw if raw is None else raw
         value = source.get(key)
         if isinstance(value, bool):
-            self.fail(f"{where}'{key}' was read as {str(value).lower()}, not as text",
-                      f"put the text in quotes: {key}: \"{'Yes' if value else 'No'}\"", source.line)
+            self.fail(
+                f"{where}'{key}' was read as {str(value).lower()}, not as text",
+                f'put the text in quotes: {key}: "{"Yes" if value else "No"}"',
+                source.line,
+            )
             return ""
         return _text(value) or ""  # a missing required key is reported by check_keys
 
-    def boolean(self, key: str, *, default: bool, raw: _Located | None = None, where: str = "") -> bool:
+    def boolean(
+        self, key: str, *, default: bool, raw: _Located | None = None, where: str = ""
+    ) -> bool:
         """Return a true/false value, accepting quoted 'true'/'false'."""
         source = self.raw if raw is None else raw
         value = source.get(key, default)
         if isinstance(value, str) and value.strip().lower() in ("true", "false"):
             return value.strip().lower() == "true"
         if not isinstance(value, bool):
-            self.fail(f"{where}'{key}' must be true or false, not '{value}'", f"write {key}: true or {key}: false",
-                      source.line)
+            self.fail(
+                f"{where}'{key}' must be true or false, not '{value}'",
+                f"write {key}: true or {key}: false",
+                source.line,
+            )
             return default
         return value
 
@@ -500,21 +580,30 @@ class _QuestionReader:
         if value is None:
             return 0.0  # a missing required key is reported by check_keys
         if isinstance(value, bool) or not isinstance(value, int | float):
-            self.fail(f"'{key}' must be a number, not '{value}'", f"write {key}: 1962 (digits, no quotes)")
+            self.fail(
+                f"'{key}' must be a number, not '{value}'", f"write {key}: 1962 (digits, no quotes)"
+            )
             return 0.0
         return float(value)
 
-    def mappings(self, key: str, allowed: dict[str, bool], noun: str, minimum: int) -> list[_Located]:
+    def mappings(
+        self, key: str, allowed: dict[str, bool], noun: str, minimum: int
+    ) -> list[_Located]:
         """Return a list of sub-mappings (options, pairs, ...), checking their keys."""
         value = self.raw.get(key)
         if value is None:
             return []
         if not isinstance(value, list) or not all(isinstance(v, _Located) for v in value):
-            self.fail(f"'{key}' must be a list of {noun}s with keys {', '.join(allowed)}",
-                      f"write each {noun} as '- {next(iter(allowed))}: ...'")
+            self.fail(
+                f"'{key}' must be a list of {noun}s with keys {', '.join(allowed)}",
+                f"write each {noun} as '- {next(iter(allowed))}: ...'",
+            )
             return []
         if len(value) < minimum:
-            self.fail(f"'{key}' has {len(value)} {noun}(s); at least {minimum} are needed", f"add more {noun}s")
+            self.fail(
+                f"'{key}' has {len(value)} {noun}(s); at least {minimum} are needed",
+                f"add more {noun}s",
+            )
         for number, item in enumerate(value, start=1):
             self.file.check_keys(item, allowed, f"{self.where}, {noun} {number}", item.line)
         return value
@@ -524,9 +613,13 @@ class _QuestionReader:
         options = []
         for number, raw in enumerate(self.mappings(key, _OPTION_KEYS, "option", 2), start=1):
             where = f"{key[:-1]} {number}: "
-            options.append(Option(self.text("text", raw=raw, where=where),
-                                  self.boolean("correct", default=False, raw=raw, where=where),
-                                  self.text("feedback", required=False, raw=raw, where=where)))
+            options.append(
+                Option(
+                    self.text("text", raw=raw, where=where),
+                    self.boolean("correct", default=False, raw=raw, where=where),
+                    self.text("feedback", required=False, raw=raw, where=where),
+                )
+            )
         self._distinct([o.text for o in options], key)
         return tuple(options)
 
@@ -541,11 +634,15 @@ class _QuestionReader:
         if not options:
             return
         if count == 0:
-            self.fail(f"no entry in '{key}' is marked correct", "mark the right one with correct: true")
+            self.fail(
+                f"no entry in '{key}' is marked correct", "mark the right one with correct: true"
+            )
         elif exactly_one and count > 1:
             alternative = " or use type: multiple_select" if key == "options" else ""
-            self.fail(f"{count} entries in '{key}' are marked correct; exactly one must be",
-                      f"keep correct: true on one entry only{alternative}")
+            self.fail(
+                f"{count} entries in '{key}' are marked correct; exactly one must be",
+                f"keep correct: true on one entry only{alternative}",
+            )
 
 
 def _read_single_choice(q: _QuestionReader) -> dict[str, Any]:
@@ -561,9 +658,11 @@ def _read_multiple_select(q: _QuestionReader) -> dict[str, Any]:
 
 
 def _read_true_false(q: _QuestionReader) -> dict[str, Any]:
-    return {"answer": q.boolean("answer", default=True),
-            "feedback_true": q.text("feedback_true", required=False),
-            "feedback_false": q.text("feedback_false", required=False)}
+    return {
+        "answer": q.boolean("answer", default=True),
+        "feedback_true": q.text("feedback_true", required=False),
+        "feedback_false": q.text("feedback_false", required=False),
+    }
 
 
 def _read_matching(q: _QuestionReader) -> dict[str, Any]:
@@ -572,10 +671,17 @@ def _read_matching(q: _QuestionReader) -> dict[str, Any]:
         left = q.text("left", raw=raw, where=f"pair {number}: ")
         right = q.text("right", raw=raw, where=f"pair {number}: ")
         if left and not right:
-            q.fail(f"pair {number} ('{_short(left)}') points nowhere: it has no 'right' item",
-                   f"add right: ... under left: {_short(left)}", raw.line)
+            q.fail(
+                f"pair {number} ('{_short(left)}') points nowhere: it has no 'right' item",
+                f"add right: ... under left: {_short(left)}",
+                raw.line,
+            )
         if right and not left:
-            q.fail(f"pair {number} (right '{_short(right)}') has no 'left' item", "add left: ...", raw.line)
+            q.fail(
+                f"pair {number} (right '{_short(right)}') has no 'left' item",
+                "add left: ...",
+                raw.line,
+            )
         if not left and not right:
             q.fail(f"pair {number} is empty", "give it left: ... and right: ...", raw.line)
         pairs.append(Pair(left, right))
@@ -587,7 +693,10 @@ def _read_matching(q: _QuestionReader) -> dict[str, Any]:
     rights = {p.right for p in pairs}
     for extra in distractors:
         if extra in rights:
-            q.fail(f"distractor '{_short(extra)}' is also a right answer", "remove it or change its text")
+            q.fail(
+                f"distractor '{_short(extra)}' is also a right answer",
+                "remove it or change its text",
+            )
     return {"pairs": tuple(pairs), "distractors": tuple(distractors)}
 
 
@@ -596,55 +705,87 @@ def _read_ordering(q: _QuestionReader) -> dict[str, Any]:
     for number, raw in enumerate(q.mappings("items", _EVENT_KEYS, "item", 2), start=1):
         year = raw.get("year")
         if year is not None and (isinstance(year, bool) or not isinstance(year, int)):
-            q.fail(f"item {number}: year '{year}' is not a whole number", "write year: 1962", raw.line)
+            q.fail(
+                f"item {number}: year '{year}' is not a whole number", "write year: 1962", raw.line
+            )
             year = None
         items.append(Event(q.text("text", raw=raw, where=f"item {number}: "), year))
     q._distinct([e.text for e in items], "items")
     dated = [e for e in items if e.year is not None]
-    for earlier, later in zip(dated, dated[1:]):
+    for earlier, later in itertools.pairwise(dated):
         if later.year < earlier.year:  # type: ignore[operator]
-            q.fail(f"items must be listed in the correct order, but '{_short(later.text)}' ({later.year}) "
-                   f"comes after '{_short(earlier.text)}' ({earlier.year})",
-                   "list the items from first to last; students see them shuffled")
+            q.fail(
+                "items must be listed in the correct order, but "
+                f"'{_short(later.text)}' ({later.year}) comes after "
+                f"'{_short(earlier.text)}' ({earlier.year})",
+                "list the items from first to last; students see them shuffled",
+            )
     return {"items": tuple(items)}
 
 
 def _read_numeric(q: _QuestionReader) -> dict[str, Any]:
     tolerance = q.number("tolerance", default=0)
     if tolerance < 0:
-        q.fail(f"tolerance {tolerance:g} is negative", "use 0 for an exact answer or a positive margin")
-    return {"answer": q.number("answer"), "tolerance": tolerance,
-            "unit": q.text("unit", required=False), "feedback_wrong": q.text("feedback_wrong", required=False)}
+        q.fail(
+            f"tolerance {tolerance:g} is negative", "use 0 for an exact answer or a positive margin"
+        )
+    return {
+        "answer": q.number("answer"),
+        "tolerance": tolerance,
+        "unit": q.text("unit", required=False),
+        "feedback_wrong": q.text("feedback_wrong", required=False),
+    }
 
 
 def _read_short_text(q: _QuestionReader) -> dict[str, Any]:
     value = q.raw.get("accepted")
     accepted = _text_list([value] if isinstance(value, str) else value)
     if value is not None and accepted is None:
-        q.fail("'accepted' must be a list of texts", "write one '- \"answer\"' line per accepted answer")
+        q.fail(
+            "'accepted' must be a list of texts",
+            "write one '- \"answer\"' line per accepted answer",
+        )
     for answer in accepted or []:
         if not normalise_text(answer):
-            q.fail(f"accepted answer '{answer}' is empty once punctuation and spaces are ignored",
-                   "use letters or digits")
-    return {"accepted": tuple(accepted or ()), "feedback_wrong": q.text("feedback_wrong", required=False)}
+            q.fail(
+                f"accepted answer '{answer}' is empty once punctuation and spaces are ignored",
+                "use letters or digits",
+            )
+    return {
+        "accepted": tuple(accepted or ()),
+        "feedback_wrong": q.text("feedback_wrong", required=False),
+    }
 
 
 def _read_scenario(q: _QuestionReader) -> dict[str, Any]:
     verdicts = []
     for number, raw in enumerate(q.mappings("verdicts", _VERDICT_KEYS, "verdict", 2), start=1):
         where = f"verdict {number}: "
-        verdicts.append(Verdict(q.text("id", raw=raw, where=where), q.text("label", raw=raw, where=where),
-                                q.text("feedback", required=False, raw=raw, where=where)))
+        verdicts.append(
+            Verdict(
+                q.text("id", raw=raw, where=where),
+                q.text("label", raw=raw, where=where),
+                q.text("feedback", required=False, raw=raw, where=where),
+            )
+        )
     ids = [v.id for v in verdicts]
     q._distinct(ids, "verdicts")
     answer = q.text("answer")
     if answer and ids and answer not in ids:
         near = difflib.get_close_matches(answer, ids, n=1)
         hint = f"did you mean '{near[0]}'? " if near else ""
-        q.fail(f"answer '{answer}' is not one of the verdict ids ({', '.join(ids)})", f"{hint}use a verdict id")
+        q.fail(
+            f"answer '{answer}' is not one of the verdict ids ({', '.join(ids)})",
+            f"{hint}use a verdict id",
+        )
     reasons = q.options("reasons")
     q.correct_count(reasons, "reasons", exactly_one=True)
-    return {"scenario": q.text("scenario"), "verdicts": tuple(verdicts), "answer": answer, "reasons": reasons}
+    return {
+        "scenario": q.text("scenario"),
+        "verdicts": tuple(verdicts),
+        "answer": answer,
+        "reasons": reasons,
+    }
 
 
 def _read_reflection(q: _QuestionReader) -> dict[str, Any]:
@@ -738,8 +879,14 @@ def load_bank(lesson: str | os.PathLike[str]) -> Bank:
     path = bank_path(lesson)
     if not path.is_file():
         known = ", ".join(p.stem for p in module_bank_paths()) or "none yet"
-        raise BankError([f"{path}: no question bank for '{os.fspath(lesson)}'. "
-                         f"Fix: use a lesson that has a bank ({known}) or a path to a .yml file."])
+        raise BankError(
+            [
+                (
+                    f"{path}: no question bank for '{os.fspath(lesson)}'. "
+                    f"Fix: use a lesson that has a bank ({known}) or a path to a .yml file."
+                )
+            ]
+        )
     stat = path.stat()
     cached = _CACHE.get(path.resolve())
     if cached and cached[:2] == (stat.st_mtime_ns, stat.st_size):
@@ -769,8 +916,14 @@ def find_question(question_id: str) -> tuple[Bank, Question]:
             bank = load_bank(path)
             if any(q.id == question_id for q in bank.questions):
                 return bank, bank.question(question_id)
-    raise BankError([f"{questions_dir()}: no question with id '{question_id}'. "
-                     "Fix: check the id (like 01_q3) against the lesson's bank."])
+    raise BankError(
+        [
+            (
+                f"{questions_dir()}: no question with id '{question_id}'. "
+                "Fix: check the id (like 01_q3) against the lesson's bank."
+            )
+        ]
+    )
 
 
 def check_banks(paths: list[Path] | None = None) -> list[str]:
@@ -797,7 +950,9 @@ def check_banks(paths: list[Path] | None = None) -> list[str]:
     return problems + _duplicate_problems(seen, across_files_only=True)
 
 
-def _duplicate_problems(seen: list[tuple[str, Path, int]], *, across_files_only: bool = False) -> list[str]:
+def _duplicate_problems(
+    seen: list[tuple[str, Path, int]], *, across_files_only: bool = False
+) -> list[str]:
     """Report ids used by more than one question (within a file too unless told otherwise)."""
     first: dict[str, tuple[Path, int]] = {}
     problems = []
@@ -808,7 +963,9 @@ def _duplicate_problems(seen: list[tuple[str, Path, int]], *, across_files_only:
         other_path, other_line = first[question_id]
         if across_files_only and other_path == path:
             continue  # already reported by the file's own reader
-        problems.append(f"{path}:{line}: question {question_id}: id '{question_id}' is already used in "
-                        f"{other_path}:{other_line}. Fix: give one of them a new id (ids are unique across "
-                        "the module and never reused)")
+        problems.append(
+            f"{path}:{line}: question {question_id}: id '{question_id}' is already used in "
+            f"{other_path}:{other_line}. Fix: give one of them a new id (ids are unique across "
+            "the module and never reused)"
+        )
     return problems

@@ -115,14 +115,24 @@ def check_multiple_select(question: MultipleSelect, ticked: Iterable[str]) -> Fe
         return _unusable("That is not one of the options — tick options from the list shown.")
     right = {o.text for o in question.options if o.correct}
     hits, extra = chosen & right, chosen - right
-    notes = [f"- {_quote(o.text)}: {o.feedback}" for o in question.options if o.text in chosen and o.feedback]
+    notes = [
+        f"- {_quote(o.text)}: {o.feedback}"
+        for o in question.options
+        if o.text in chosen and o.feedback
+    ]
     if chosen == right:
-        return _right(f"you ticked all {len(right)} right option{'s' * (len(right) != 1)}.",
-                      "\n".join(notes), question.explanation)
+        return _right(
+            f"you ticked all {len(right)} right option{'s' * (len(right) != 1)}.",
+            "\n".join(notes),
+            question.explanation,
+        )
     summary = f"you ticked {len(hits)} of the {len(right)} right option{'s' * (len(right) != 1)}"
     summary += f" and {len(extra)} that do{'es' * (len(extra) == 1)} not apply." if extra else "."
-    wrong_notes = [f"- {_quote(o.text)}: {o.feedback}" for o in question.options
-                   if o.text in extra and o.feedback]
+    wrong_notes = [
+        f"- {_quote(o.text)}: {o.feedback}"
+        for o in question.options
+        if o.text in extra and o.feedback
+    ]
     score = max(0, len(hits) - len(extra)) / len(right)
     return _wrong(summary, "\n".join(wrong_notes), score=score)
 
@@ -144,7 +154,9 @@ def check_matching(question: Matching, chosen: Mapping[str, str | None]) -> Feed
     lefts = [p.left for p in question.pairs]
     empty = [left for left in lefts if not chosen.get(left)]
     if empty:
-        return _unusable(f"Choose a match for every item — {_count(len(empty), 'is', 'are')} still empty.")
+        return _unusable(
+            f"Choose a match for every item — {_count(len(empty), 'is', 'are')} still empty."
+        )
     valid = {p.right for p in question.pairs} | set(question.distractors)
     if any(chosen[left] not in valid for left in lefts):
         return _unusable("Choose each match from the list offered.")
@@ -153,8 +165,10 @@ def check_matching(question: Matching, chosen: Mapping[str, str | None]) -> Feed
     if not wrong:
         return _right(f"all {total} matches are right.", question.explanation)
     looks = "; ".join(_quote(left) for left in wrong)
-    return _wrong(f"{total - len(wrong)} of {total} matches are right. Look again at: {looks}.",
-                  score=(total - len(wrong)) / total)
+    return _wrong(
+        f"{total - len(wrong)} of {total} matches are right. Look again at: {looks}.",
+        score=(total - len(wrong)) / total,
+    )
 
 
 def check_ordering(question: Ordering, positions: Mapping[str, int | None]) -> Feedback:
@@ -163,14 +177,17 @@ def check_ordering(question: Ordering, positions: Mapping[str, int | None]) -> F
     total = len(texts)
     empty = [t for t in texts if positions.get(t) in (None, "", 0)]
     if empty:
-        return _unusable(f"Give every item a position — {_count(len(empty), 'is', 'are')} still empty.")
+        return _unusable(
+            f"Give every item a position — {_count(len(empty), 'is', 'are')} still empty."
+        )
     given = [positions[t] for t in texts]
     if any(isinstance(p, bool) or not isinstance(p, int) or not 1 <= p <= total for p in given):
         return _unusable(f"Use the positions 1 to {total}.")
     repeated = sorted({p for p in given if given.count(p) > 1})
     if repeated:
-        return _unusable(f"Position {repeated[0]} is given to more than one item — "
-                         "use each position once.")
+        return _unusable(
+            f"Position {repeated[0]} is given to more than one item — use each position once."
+        )
     in_place = sum(positions[text] == number for number, text in enumerate(texts, start=1))
     if in_place == total:
         return _right(f"all {total} are in the right order.", question.explanation)
@@ -185,10 +202,16 @@ def parse_number(text: str) -> float | None:
     or a decimal comma ("3.5", "3,5"). "1,962" is read as 1962: three digits after a comma
     are thousands. Rejects words, ranges, exponents, NaN and infinity.
     """
-    cleaned = "".join(_ascii_digit(c) for c in unicodedata.normalize("NFKC", text)
-                      if unicodedata.category(c) != "Cf").strip()
+    cleaned = "".join(
+        _ascii_digit(c)
+        for c in unicodedata.normalize("NFKC", text)
+        if unicodedata.category(c) != "Cf"
+    ).strip()
     cleaned = re.sub(r"^[\u2212\u2012\u2013\u2014]", "-", cleaned)
-    if re.fullmatch(r"[+-]?\d{1,3}([ ,]\d{3})+(\.\d+)?", cleaned) and len(set(re.findall(r"[ ,]", cleaned))) == 1:
+    if (
+        re.fullmatch(r"[+-]?\d{1,3}([ ,]\d{3})+(\.\d+)?", cleaned)
+        and len(set(re.findall(r"[ ,]", cleaned))) == 1
+    ):
         cleaned = re.sub(r"[ ,]", "", cleaned)
     elif re.fullmatch(r"[+-]?\d+,\d+", cleaned):
         cleaned = cleaned.replace(",", ".")
@@ -224,8 +247,10 @@ def check_numeric(question: Numeric, typed: str | float) -> Feedback:
         return _unusable("Type a number first, then press Check.")
     value = parse_number(text)
     if value is None:
-        return _unusable(f"{_quote(typed)} is not a number we can read — type it with digits (0–9), "
-                         "like 1815 or 2.5.")
+        return _unusable(
+            f"{_quote(typed)} is not a number we can read — type it with digits (0–9), "
+            "like 1815 or 2.5."
+        )
     shown = format_number(value) + (f" {unit}" if unit else "")
     if abs(value - question.answer) <= question.tolerance + 1e-9 * max(1.0, abs(question.answer)):
         return _right(f"{shown}.", question.explanation)
@@ -242,8 +267,10 @@ def check_short_text(question: ShortText, typed: str) -> Feedback:
     if not isinstance(typed, str):
         return _unusable("Type a word or short phrase, then press Check.")
     if len(typed) > MAX_SHORT_TEXT:
-        return _unusable(f"That is much longer than a short answer ({len(typed):,} characters) — "
-                         "type just a word or a short phrase.")
+        return _unusable(
+            f"That is much longer than a short answer ({len(typed):,} characters) — "
+            "type just a word or a short phrase."
+        )
     answer = _compact(typed)
     if not answer:
         return _unusable("Type an answer first, then press Check.")
@@ -252,7 +279,9 @@ def check_short_text(question: ShortText, typed: str) -> Feedback:
         return _right(f"{accepted[answer]}.", question.explanation)
     if difflib.get_close_matches(answer, list(accepted), n=1, cutoff=0.8):
         return _wrong(f"{_quote(typed)} is close — check the spelling.")
-    return _wrong(question.feedback_wrong or f"{_quote(typed)} is not one of the answers we accept.")
+    return _wrong(
+        question.feedback_wrong or f"{_quote(typed)} is not one of the answers we accept."
+    )
 
 
 def check_scenario(question: Scenario, answer: tuple[str | None, str | None]) -> Feedback:
@@ -268,11 +297,17 @@ def check_scenario(question: Scenario, answer: tuple[str | None, str | None]) ->
         return _unusable("Choose the verdict and the reason from the options shown.")
     verdict_ok, reason_ok = verdict.id == question.answer, reason.correct
     if verdict_ok and reason_ok:
-        return _right(f"{verdict.label}, and for the right reason.", reason.feedback, question.explanation)
+        return _right(
+            f"{verdict.label}, and for the right reason.", reason.feedback, question.explanation
+        )
     if verdict_ok:
         return _wrong("the verdict is right, but not the reason.", reason.feedback, score=0.5)
     if reason_ok:
-        return _wrong("that reason is right, but it leads to a different verdict.", verdict.feedback, score=0.5)
+        return _wrong(
+            "that reason is right, but it leads to a different verdict.",
+            verdict.feedback,
+            score=0.5,
+        )
     return _wrong(verdict.feedback or "that verdict does not fit this scenario.", reason.feedback)
 
 
@@ -281,8 +316,10 @@ def check_reflection(question: Reflection, text: str) -> Feedback:
     if not isinstance(text, str) or not normalise_text(text):
         return _unusable("Write something first, then press Save.")
     if len(text) > MAX_REFLECTION:
-        return _unusable(f"That is longer than we can keep ({len(text):,} characters; the limit is "
-                         f"{MAX_REFLECTION:,}) — shorten it, then press Save.")
+        return _unusable(
+            f"That is longer than we can keep ({len(text):,} characters; the limit is "
+            f"{MAX_REFLECTION:,}) — shorten it, then press Save."
+        )
     words = len(text.split())
     message = f"Saved — {_count(words, 'word', 'words')}. Reflections are kept, not graded."
     if words < question.min_words:
@@ -313,24 +350,39 @@ def check(question: Question, answer: object) -> Feedback:
     try:
         return _CHECKERS[type(question)](question, answer)
     except (TypeError, ValueError, AttributeError, KeyError):
-        return _unusable("That answer could not be read — use the controls above, then press Check.")
+        return _unusable(
+            "That answer could not be read — use the controls above, then press Check."
+        )
 
 
 def answer_text(question: Question) -> str:
     """Return the revealed answer, with the explanation, as Markdown."""
     lines = {
         SingleChoice: lambda q: f"**Answer:** {next(o.text for o in q.options if o.correct)}",
-        MultipleSelect: lambda q: "**Answer:** " + "; ".join(o.text for o in q.options if o.correct),
+        MultipleSelect: lambda q: (
+            "**Answer:** " + "; ".join(o.text for o in q.options if o.correct)
+        ),
         TrueFalse: lambda q: f"**Answer:** {'True' if q.answer else 'False'}",
-        Matching: lambda q: "**Answer:**\n\n" + "\n".join(f"- {p.left} → {p.right}" for p in q.pairs),
-        Ordering: lambda q: "**Answer:**\n\n" + "\n".join(
-            f"{n}. {e.text}" + (f" ({e.year})" if e.year is not None else "")
-            for n, e in enumerate(q.items, start=1)),
-        Numeric: lambda q: f"**Answer:** {format_number(q.answer)}" + (f" {q.unit}" if q.unit else "")
-        + (f" (within ±{format_number(q.tolerance)})" if q.tolerance else ""),
+        Matching: lambda q: (
+            "**Answer:**\n\n" + "\n".join(f"- {p.left} → {p.right}" for p in q.pairs)
+        ),
+        Ordering: lambda q: (
+            "**Answer:**\n\n"
+            + "\n".join(
+                f"{n}. {e.text}" + (f" ({e.year})" if e.year is not None else "")
+                for n, e in enumerate(q.items, start=1)
+            )
+        ),
+        Numeric: lambda q: (
+            f"**Answer:** {format_number(q.answer)}"
+            + (f" {q.unit}" if q.unit else "")
+            + (f" (within ±{format_number(q.tolerance)})" if q.tolerance else "")
+        ),
         ShortText: lambda q: "**Answer:** " + " / ".join(q.accepted),
-        Scenario: lambda q: f"**Answer:** {next(v.label for v in q.verdicts if v.id == q.answer)}, because "
-        + next(o.text for o in q.reasons if o.correct),
+        Scenario: lambda q: (
+            f"**Answer:** {next(v.label for v in q.verdicts if v.id == q.answer)}, because "
+            + next(o.text for o in q.reasons if o.correct)
+        ),
     }
     render = lines.get(type(question))
     if render is None:

@@ -13,7 +13,15 @@ import random
 from collections.abc import Sequence
 from typing import TypeVar
 
-from backchannels.quiz.bank import Event, Matching, MultipleSelect, Option, Ordering, Scenario, SingleChoice
+from backchannels.quiz.bank import (
+    Event,
+    Matching,
+    MultipleSelect,
+    Option,
+    Ordering,
+    Scenario,
+    SingleChoice,
+)
 
 T = TypeVar("T")
 
@@ -35,8 +43,14 @@ def _rng(question_id: str, seed: int | None, salt: str) -> random.Random:
     return random.Random(f"{base}|{question_id}|{salt}")  # str seeds are hashed stably (SHA-512)
 
 
-def arrange(items: Sequence[T], question_id: str, seed: int | None, *, salt: str = "",
-            avoid_identity: bool = False) -> list[T]:
+def arrange(
+    items: Sequence[T],
+    question_id: str,
+    seed: int | None,
+    *,
+    salt: str = "",
+    avoid_identity: bool = False,
+) -> list[T]:
     """Return the items shuffled for this student and question."""
     result = list(items)
     _rng(question_id, seed, salt).shuffle(result)

@@ -81,7 +81,9 @@ class ProgressStore:
             try:
                 self.path = user_data_dir() / FILE_NAME
             except OSError as error:
-                self._warn(f"Your progress cannot be saved ({error}); it is kept until the kernel stops.")
+                self._warn(
+                    f"Your progress cannot be saved ({error}); it is kept until the kernel stops."
+                )
         self._memory: dict[str, Record] | None = None if self.path else {}
 
     def records(self) -> dict[str, Record]:
@@ -100,8 +102,11 @@ class ProgressStore:
         correct = sum(1 for i in ids if records.get(i, {}).get("credited"))
         return Tally(answered, correct, len(ids))
 
-    def record_check(self, question_id: str, answer: object, *, correct: bool, score: float) -> Record:
+    def record_check(
+        self, question_id: str, answer: object, *, correct: bool, score: float
+    ) -> Record:
         """Store a graded try: the answer, its result, and credit if not revealed before."""
+
         def change(record: Record) -> None:
             record["answer"] = _json_safe(answer)
             record["result"] = "correct" if correct else "wrong"
@@ -110,18 +115,14 @@ class ProgressStore:
             record["score"] = float(score)
             if correct and not record.get("revealed"):
                 record["credited"] = True
-        return self.update(question_id, change)
 
-    def record_answer(self, question_id: str, answer: object) -> Record:
-        """Store the answer being worked on (after Try again), keeping the rest of the record."""
-        def change(record: Record) -> None:
-            record["answer"] = _json_safe(answer)
-            record.pop("result", None)
         return self.update(question_id, change)
 
     def record_hint(self, question_id: str) -> Record:
         """Count one look at the hint."""
-        return self.update(question_id, lambda r: r.__setitem__("hints", int(r.get("hints", 0)) + 1))
+        return self.update(
+            question_id, lambda r: r.__setitem__("hints", int(r.get("hints", 0)) + 1)
+        )
 
     def record_reveal(self, question_id: str) -> Record:
         """Note that the answer was revealed (later right answers earn no credit)."""
@@ -141,15 +142,6 @@ class ProgressStore:
             records[question_id] = record
             self._write(records)
         return dict(record)
-
-    def reset(self, question_ids: Iterable[str]) -> None:
-        """Forget these questions' records (a fresh start on a lesson)."""
-        ids = set(question_ids)
-        with self._locked():
-            records = {k: v for k, v in self._read().items() if k not in ids}
-            self._write(records)
-
-    # ------------------------------------------------------------ file handling
 
     def _read(self) -> dict[str, Record]:
         """Return the records, starting fresh (with a backup and a warning) if unreadable."""
@@ -174,13 +166,18 @@ class ProgressStore:
     def _start_fresh(self, reason: str) -> dict[str, Record]:
         """Move an unreadable file aside and warn; return no records."""
         assert self.path is not None
-        backup = self.path.with_name(f"{self.path.name}.corrupt-{datetime.now(UTC):%Y%m%dT%H%M%S%fZ}")
+        backup = self.path.with_name(
+            f"{self.path.name}.corrupt-{datetime.now(UTC):%Y%m%dT%H%M%S%fZ}"
+        )
         try:
             os.replace(self.path, backup)
             kept = f"it was kept as {backup.name}"
         except OSError:
             kept = "it could not be moved aside"
-        self._warn(f"Your progress file {self.path} was damaged: {reason}; {kept} and a new one was started.")
+        self._warn(
+            f"Your progress file {self.path} was damaged: {reason}; {kept} "
+            "and a new one was started."
+        )
         return {}
 
     def _write(self, records: dict[str, Record]) -> None:
@@ -189,11 +186,15 @@ class ProgressStore:
             self._memory = records
             return
         assert self.path is not None
-        payload = json.dumps({"format": FORMAT_VERSION, "questions": records}, indent=1, sort_keys=True)
+        payload = json.dumps(
+            {"format": FORMAT_VERSION, "questions": records}, indent=1, sort_keys=True
+        )
         temporary: str | None = None
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            handle, temporary = tempfile.mkstemp(prefix=".progress-", suffix=".tmp", dir=self.path.parent)
+            handle, temporary = tempfile.mkstemp(
+                prefix=".progress-", suffix=".tmp", dir=self.path.parent
+            )
             with os.fdopen(handle, "w", encoding="utf-8") as stream:
                 stream.write(payload)
                 stream.flush()
@@ -203,8 +204,10 @@ class ProgressStore:
             if temporary:
                 with contextlib.suppress(OSError):
                     os.unlink(temporary)
-            self._warn(f"Your progress could not be saved to {self.path} ({error.strerror or error}); "
-                       "it is kept until the kernel stops.")
+            self._warn(
+                f"Your progress could not be saved to {self.path} ({error.strerror or error}); "
+                "it is kept until the kernel stops."
+            )
             self._memory = records
 
     @contextlib.contextmanager
@@ -260,16 +263,22 @@ class ProgressTable:
 
     def _repr_html_(self) -> str:
         """Return the table as HTML."""
-        head = "".join(f"<th>{h}</th>" for h in ("Lesson", "Title", "Answered", "Correct", "Questions"))
+        head = "".join(
+            f"<th>{h}</th>" for h in ("Lesson", "Title", "Answered", "Correct", "Questions")
+        )
         body = "".join(
             f"<tr><td>{html.escape(r.lesson)}</td><td>{html.escape(r.title)}</td>"
-            + (f'<td colspan="3">{html.escape(r.note)}</td>' if r.note else
-               f"<td>{r.answered}</td><td>{r.correct}</td><td>{r.total}</td>")
+            + (
+                f'<td colspan="3">{html.escape(r.note)}</td>'
+                if r.note
+                else f"<td>{r.answered}</td><td>{r.correct}</td><td>{r.total}</td>"
+            )
             + "</tr>"
             for r in self.rows
         )
-        caption = "<caption>Your progress: questions answered and answered correctly, per lesson</caption>"
-        return f'<table class="bc-progress">{caption}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+        caption = "<caption>Your progress: questions answered, and answered correctly</caption>"
+        table = f"{caption}<thead><tr>{head}</tr></thead><tbody>{body}</tbody>"
+        return f'<table class="bc-progress">{table}</table>'
 
     def __repr__(self) -> str:
         lines = ["Lesson  Answered  Correct  Questions  Title"]
@@ -289,8 +298,14 @@ def progress_overview(store: ProgressStore | None = None) -> ProgressTable:
         try:
             bank = load_bank(path)
         except BankError:
-            rows.append(LessonProgress(path.stem, "", 0, 0, 0, note="this bank has errors: run backchannels check"))
+            rows.append(
+                LessonProgress(
+                    path.stem, "", 0, 0, 0, note="this bank has errors: run backchannels check"
+                )
+            )
             continue
         tally = store.tally(q.id for q in bank.graded)
-        rows.append(LessonProgress(bank.lesson, bank.title, tally.answered, tally.correct, tally.total))
+        rows.append(
+            LessonProgress(bank.lesson, bank.title, tally.answered, tally.correct, tally.total)
+        )
     return ProgressTable(rows)

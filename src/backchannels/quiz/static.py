@@ -67,23 +67,29 @@ def _items(marker: str, texts: Sequence[str]) -> str:
 def _body_html(q: Question, seed: int | None) -> str:
     """Return the type-specific part of a question: its options or answer space."""
     if isinstance(q, SingleChoice | MultipleSelect):
-        return _items("○" if isinstance(q, SingleChoice) else "☐", [o.text for o in option_order(q, seed)])
+        return _items(
+            "○" if isinstance(q, SingleChoice) else "☐", [o.text for o in option_order(q, seed)]
+        )
     if isinstance(q, TrueFalse):
         return _items("○", ["True", "False"])
     if isinstance(q, Matching):
         rows = "".join(f"<tr><td>{_e(p.left)}</td><td>______</td></tr>" for p in q.pairs)
         choices = "; ".join(_e(c) for c in right_choices(q, seed))
-        return (f"<table><thead><tr><th>Item</th><th>Match</th></tr></thead><tbody>{rows}</tbody></table>"
-                f"<p>Choose from: {choices}</p>")
+        return (
+            f"<table><thead><tr><th>Item</th><th>Match</th></tr></thead><tbody>{rows}</tbody></table>"
+            f"<p>Choose from: {choices}</p>"
+        )
     if isinstance(q, Ordering):
         return _items("___", [e.text for e in event_order(q, seed)])
     if isinstance(q, Numeric | ShortText):
         unit = f" {_e(q.unit)}" if isinstance(q, Numeric) and q.unit else ""
         return f"<p>Your answer: ____________{unit}</p>"
     if isinstance(q, Scenario):
-        return (f"<blockquote>{markdown_html(q.scenario)}</blockquote><p>Verdict:</p>"
-                f"{_items('○', [v.label for v in q.verdicts])}<p>Reason:</p>"
-                f"{_items('○', [o.text for o in reason_order(q, seed)])}")
+        return (
+            f"<blockquote>{markdown_html(q.scenario)}</blockquote><p>Verdict:</p>"
+            f"{_items('○', [v.label for v in q.verdicts])}<p>Reason:</p>"
+            f"{_items('○', [o.text for o in reason_order(q, seed)])}"
+        )
     return "<p>Your reflection: ____________</p>"
 
 
@@ -95,15 +101,21 @@ def _body_text(q: Question, seed: int | None) -> list[str]:
     if isinstance(q, TrueFalse):
         return ["  ( ) True", "  ( ) False"]
     if isinstance(q, Matching):
-        return [f"  {p.left} -> ____" for p in q.pairs] + ["  Choose from: " + "; ".join(right_choices(q, seed))]
+        return [f"  {p.left} -> ____" for p in q.pairs] + [
+            "  Choose from: " + "; ".join(right_choices(q, seed))
+        ]
     if isinstance(q, Ordering):
         return [f"  ___ {e.text}" for e in event_order(q, seed)]
     if isinstance(q, Numeric | ShortText):
         unit = f" {q.unit}" if isinstance(q, Numeric) and q.unit else ""
         return [f"  Your answer: ____________{unit}"]
     if isinstance(q, Scenario):
-        return ([f"  Scenario: {q.scenario}", "  Verdict:"] + [f"    ( ) {v.label}" for v in q.verdicts]
-                + ["  Reason:"] + [f"    ( ) {o.text}" for o in reason_order(q, seed)])
+        return (
+            [f"  Scenario: {q.scenario}", "  Verdict:"]
+            + [f"    ( ) {v.label}" for v in q.verdicts]
+            + ["  Reason:"]
+            + [f"    ( ) {o.text}" for o in reason_order(q, seed)]
+        )
     return ["  Your reflection: ____________"]
 
 
@@ -115,14 +127,20 @@ def heading(q: Question, number: int, total: int) -> str:
 def question_html(q: Question, *, number: int, total: int, seed: int | None) -> str:
     """Return one question as static HTML (no answer, hint collapsed)."""
     hint = f"<details><summary>Hint</summary>{markdown_html(q.hint)}</details>" if q.hint else ""
-    return (f'<div class="bc-static-question" data-question-id="{_e(q.id)}">'
-            f"<p><strong>{heading(q, number, total)}</strong> — {INSTRUCTIONS[q.kind]}</p>"
-            f"{markdown_html(q.prompt)}{_body_html(q, seed)}{hint}</div>")
+    return (
+        f'<div class="bc-static-question" data-question-id="{_e(q.id)}">'
+        f"<p><strong>{heading(q, number, total)}</strong> — {INSTRUCTIONS[q.kind]}</p>"
+        f"{markdown_html(q.prompt)}{_body_html(q, seed)}{hint}</div>"
+    )
 
 
 def question_text(q: Question, *, number: int, total: int, seed: int | None) -> str:
     """Return one question as plain text (no answer)."""
-    lines = [f"{heading(q, number, total)} — {INSTRUCTIONS[q.kind]}", q.prompt, *_body_text(q, seed)]
+    lines = [
+        f"{heading(q, number, total)} — {INSTRUCTIONS[q.kind]}",
+        q.prompt,
+        *_body_text(q, seed),
+    ]
     if q.hint:
         lines.append(f"  Hint: {q.hint}")
     return "\n".join(lines)
@@ -131,14 +149,18 @@ def question_text(q: Question, *, number: int, total: int, seed: int | None) -> 
 def questions_html(bank: Bank, questions: Sequence[Question], seed: int | None) -> str:
     """Return several questions of a bank as one static HTML block."""
     total = len(bank.graded)
-    parts = [question_html(q, number=_graded_number(bank, q), total=total, seed=seed) for q in questions]
+    parts = [
+        question_html(q, number=_graded_number(bank, q), total=total, seed=seed) for q in questions
+    ]
     return "<hr/>".join(parts) + f"<p><em>{RUN_NOTE}</em></p>"
 
 
 def questions_text(bank: Bank, questions: Sequence[Question], seed: int | None) -> str:
     """Return several questions of a bank as plain text."""
     total = len(bank.graded)
-    parts = [question_text(q, number=_graded_number(bank, q), total=total, seed=seed) for q in questions]
+    parts = [
+        question_text(q, number=_graded_number(bank, q), total=total, seed=seed) for q in questions
+    ]
     return "\n\n".join(parts) + f"\n\n({RUN_NOTE})"
 
 
@@ -150,7 +172,8 @@ def _graded_number(bank: Bank, question: Question) -> int:
 
 def quiz_title_html(bank: Bank) -> str:
     """Return the quiz heading line."""
-    return f'<p class="bc-quiz-title"><strong>Lesson {_e(bank.lesson)} quiz: {_e(bank.title)}</strong></p>'
+    title = f"Lesson {_e(bank.lesson)} quiz: {_e(bank.title)}"
+    return f'<p class="bc-quiz-title"><strong>{title}</strong></p>'
 
 
 class StaticView:
@@ -163,7 +186,10 @@ class StaticView:
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, str]:
         """Return the HTML and plain-text renderings."""
-        return {"text/html": f'<div class="{self.css_class}">{self.html}</div>', "text/plain": self.text}
+        return {
+            "text/html": f'<div class="{self.css_class}">{self.html}</div>',
+            "text/plain": self.text,
+        }
 
     def __repr__(self) -> str:
         return self.text

@@ -20,7 +20,6 @@ from pathlib import Path
 from typing import Any, Protocol
 
 import ipywidgets as widgets
-from traitlets import TraitError
 
 from backchannels.quiz.bank import (
     Bank,
@@ -56,7 +55,8 @@ STYLE = """<style>
 .bc-question { border: 1px solid var(--jp-border-color2, #c8c8c8); border-radius: 6px;
   padding: 6px 14px 10px; margin: 8px 0; }
 .bc-question .widget-html-content { line-height: 1.45; }
-.bc-question .bc-head { color: var(--jp-ui-font-color2, #555); font-size: 0.92em; margin: 2px 0 -4px; }
+.bc-question .bc-head { color: var(--jp-ui-font-color2, #555); font-size: 0.92em;
+  margin: 2px 0 -4px; }
 .bc-question .widget-radio-box label, .bc-question .widget-label-basic span,
 .bc-question .widget-label { white-space: normal; overflow: visible; text-overflow: clip;
   height: auto; line-height: 1.35; }
@@ -69,8 +69,10 @@ STYLE = """<style>
 .bc-question .widget-dropdown > select:disabled, .bc-question .widget-text input:disabled,
 .bc-question .widget-textarea textarea:disabled { opacity: 1; color: var(--jp-ui-font-color1, #222);
   background: var(--jp-layout-color2, #eee); }
-.bc-question .widget-radio-box input:disabled, .bc-question .widget-checkbox input:disabled { opacity: 0.9; }
+.bc-question .widget-radio-box input:disabled,
+.bc-question .widget-checkbox input:disabled { opacity: 0.9; }
 .bc-question .bc-buttons { margin-top: 6px; }
+.bc-question textarea { font-family: var(--jp-content-font-family, sans-serif); line-height: 1.4; }
 .bc-question .jupyter-button { width: auto; padding: 0 14px; }
 .bc-question .jupyter-button:focus-visible { outline: 2px solid var(--jp-brand-color1, #1976d2);
   outline-offset: 2px; }
@@ -81,7 +83,8 @@ STYLE = """<style>
 .bc-feedback-info, .bc-hint { border-color: #757575; }
 .bc-answer { border-color: #1565c0; background: rgba(21, 101, 192, 0.06); }
 .bc-score { font-size: 1.05em; padding: 4px 0; }
-.jp-OutputArea-child:has(.bc-static-companion), .output_area:has(.bc-static-companion) { display: none; }
+.jp-OutputArea-child:has(.bc-static-companion),
+.output_area:has(.bc-static-companion) { display: none; }
 </style>"""
 
 FULL = widgets.Layout(width="100%")
@@ -107,8 +110,13 @@ class Controls(Protocol):
 
 def _radios(description: str, options: Sequence[tuple[str, Any]]) -> widgets.RadioButtons:
     """Return unselected radio buttons with a visible group label."""
-    return widgets.RadioButtons(options=list(options), value=None, description=description,
-                                style={"description_width": "initial"}, layout=widgets.Layout(width="auto"))
+    return widgets.RadioButtons(
+        options=list(options),
+        value=None,
+        description=description,
+        style={"description_width": "initial"},
+        layout=widgets.Layout(width="auto"),
+    )
 
 
 class ChoiceControls:
@@ -136,7 +144,9 @@ class MultipleControls:
     """One labelled checkbox per option for multiple_select."""
 
     def __init__(self, texts: Sequence[str]) -> None:
-        self.boxes = [widgets.Checkbox(value=False, description=t, indent=False, layout=FULL) for t in texts]
+        self.boxes = [
+            widgets.Checkbox(value=False, description=t, indent=False, layout=FULL) for t in texts
+        ]
         self.children: list[widgets.Widget] = list(self.boxes)
 
     def read(self) -> list[str]:
@@ -157,21 +167,33 @@ class MultipleControls:
 
 
 class DropdownRows:
-    """One labelled dropdown per row: matching (choose the match) and ordering (choose a position)."""
+    """One labelled dropdown per row: a match (matching) or a position (ordering)."""
 
-    def __init__(self, labels: Sequence[str], options: Sequence[tuple[str, Any]], empty: Any,
-                 label_width: str) -> None:
+    def __init__(
+        self,
+        labels: Sequence[str],
+        options: Sequence[tuple[str, Any]],
+        empty: Any,
+        label_width: str,
+    ) -> None:
         self.empty = empty
         self.dropdowns = {
-            label: widgets.Dropdown(options=list(options), value=empty, description=label,
-                                    style={"description_width": label_width},
-                                    layout=widgets.Layout(width="100%", max_width="46em"))
+            label: widgets.Dropdown(
+                options=list(options),
+                value=empty,
+                description=label,
+                style={"description_width": label_width},
+                layout=widgets.Layout(width="100%", max_width="46em"),
+            )
             for label in labels
         }
         self.children: list[widgets.Widget] = list(self.dropdowns.values())
 
     def read(self) -> dict[str, Any]:
-        return {label: (None if d.value == self.empty else d.value) for label, d in self.dropdowns.items()}
+        return {
+            label: (None if d.value == self.empty else d.value)
+            for label, d in self.dropdowns.items()
+        }
 
     def write(self, answer: Any) -> None:
         if not isinstance(answer, dict):
@@ -252,16 +274,34 @@ def make_controls(q: Question, seed: int | None) -> Controls:
         return DropdownRows([e.text for e in event_order(q, seed)], positions, 0, "78%")
     if isinstance(q, Numeric):
         label = f"Answer ({q.unit})" if q.unit else "Answer"
-        return TextControls(widgets.Text(description=label, placeholder="a number, in digits",
-                                         style={"description_width": "initial"}))
+        return TextControls(
+            widgets.Text(
+                description=label,
+                placeholder="a number, in digits",
+                style={"description_width": "initial"},
+            )
+        )
     if isinstance(q, ShortText):
-        return TextControls(widgets.Text(description="Answer", placeholder="a word or short phrase",
-                                         style={"description_width": "initial"}))
+        return TextControls(
+            widgets.Text(
+                description="Answer",
+                placeholder="a word or short phrase",
+                style={"description_width": "initial"},
+            )
+        )
     if isinstance(q, Scenario):
-        return ScenarioControls([(v.label, v.id) for v in q.verdicts], [o.text for o in reason_order(q, seed)])
+        return ScenarioControls(
+            [(v.label, v.id) for v in q.verdicts], [o.text for o in reason_order(q, seed)]
+        )
     if isinstance(q, Reflection):
-        return TextControls(widgets.Textarea(description="Your reflection", rows=6, layout=FULL,
-                                             style={"description_width": "initial"}))
+        return TextControls(
+            widgets.Textarea(
+                description="Your reflection",
+                rows=6,
+                layout=FULL,
+                style={"description_width": "initial"},
+            )
+        )
     raise TypeError(f"no controls for {type(q).__name__}")
 
 
@@ -313,8 +353,10 @@ class LessonScore:
             view.value = text
 
     def _html(self) -> str:
-        return (f'<div role="status"><strong>Lesson {html.escape(self.bank.lesson)} score:</strong> '
-                f"{self.sentence()}</div>")
+        return (
+            f'<div role="status"><strong>Lesson {html.escape(self.bank.lesson)} score:</strong> '
+            f"{self.sentence()}</div>"
+        )
 
 
 _SCORES: dict[tuple[str, Path], LessonScore] = {}
@@ -331,32 +373,45 @@ def lesson_score(bank: Bank, store: ProgressStore) -> LessonScore:
 
 def _safe(handler: Callable[[QuestionWidget], None]) -> Callable[[QuestionWidget, Any], None]:
     """Wrap a button handler so a bug shows a short message, not a traceback, to the student."""
+
     def run(self: QuestionWidget, _button: Any = None) -> None:
         try:
             handler(self)
-        except Exception:  # noqa: BLE001 - the student must never see a traceback
+        except Exception:
             log.exception("quiz widget failed on question %s", self.question.id)
             self.feedback.value = _box_html(
                 "bc-feedback bc-feedback-info",
                 "Something went wrong here — your answer is not lost. Run the cell again; "
-                "if it keeps happening, tell your lecturer.")
+                "if it keeps happening, tell your lecturer.",
+            )
+
     run.__doc__ = handler.__doc__
     return run
 
 
 class QuestionWidget:
-    """One question: prompt, controls, Check / Hint / Try again / Reveal, feedback; saved as it goes."""
+    """One question: prompt, controls, buttons and feedback, saved as the student goes."""
 
-    def __init__(self, question: Question, bank: Bank, *, store: ProgressStore,
-                 score: LessonScore | None = None, seed: int | None = None) -> None:
+    def __init__(
+        self,
+        question: Question,
+        bank: Bank,
+        *,
+        store: ProgressStore,
+        score: LessonScore | None = None,
+        seed: int | None = None,
+    ) -> None:
         self.question = question
         self.bank = bank
         self.store = store
         self.score = score
         self.controls = make_controls(question, seed)
         reflection = isinstance(question, Reflection)
-        self.check_button = self._button("Save" if reflection else "Check",
-                                         "Save your reflection" if reflection else "Check your answer", "primary")
+        self.check_button = self._button(
+            "Save" if reflection else "Check",
+            "Save your reflection" if reflection else "Check your answer",
+            "primary",
+        )
         self.hint_button = self._button("Show hint", "Show a hint for this question")
         self.retry_button = self._button("Try again", "Change your answer and check again")
         self.reveal_button = self._button("Reveal answer", "Show the answer (after a wrong try)")
@@ -364,11 +419,22 @@ class QuestionWidget:
         self.hint_area = _message_area()
         self.feedback = _message_area()
         self.answer_area = _message_area()
-        buttons = [self.check_button, self.hint_button] + ([] if reflection else [self.retry_button, self.reveal_button])
+        buttons = [self.check_button]
+        buttons += [self.hint_button] if question.hint else []
+        buttons += [] if reflection else [self.retry_button, self.reveal_button]
         button_row = widgets.HBox(buttons)
         button_row.add_class("bc-buttons")
-        self.box = widgets.VBox([self._prompt(), *self.controls.children, button_row,
-                                 self.hint_area, self.feedback, self.answer_area], layout=FULL)
+        self.box = widgets.VBox(
+            [
+                self._prompt(),
+                *self.controls.children,
+                button_row,
+                self.hint_area,
+                self.feedback,
+                self.answer_area,
+            ],
+            layout=FULL,
+        )
         self.box.add_class("bc-question")
         self.check_button.on_click(self._on_check)
         self.hint_button.on_click(self._on_hint)
@@ -379,6 +445,7 @@ class QuestionWidget:
 
     @staticmethod
     def _button(label: str, tooltip: str, style: str = "") -> widgets.Button:
+        """Return a labelled button whose tooltip says what it does."""
         return widgets.Button(description=label, tooltip=tooltip, button_style=style)
 
     def _prompt(self) -> widgets.HTML:
@@ -387,8 +454,14 @@ class QuestionWidget:
         graded = [g.id for g in self.bank.graded]
         number = graded.index(q.id) + 1 if q.id in graded else 0
         head = f"{heading(q, number, len(graded))} — {INSTRUCTIONS[q.kind]}"
-        scenario = f"<blockquote>{markdown_html(q.scenario)}</blockquote>" if isinstance(q, Scenario) else ""
-        return widgets.HTML(f'<p class="bc-head">{html.escape(head)}</p>{markdown_html(q.prompt)}{scenario}')
+        scenario = (
+            f"<blockquote>{markdown_html(q.scenario)}</blockquote>"
+            if isinstance(q, Scenario)
+            else ""
+        )
+        return widgets.HTML(
+            f'<p class="bc-head">{html.escape(head)}</p>{markdown_html(q.prompt)}{scenario}'
+        )
 
     # ------------------------------------------------------------ state
 
@@ -418,7 +491,9 @@ class QuestionWidget:
             feedback = check(self.question, self.controls.read())
             if feedback.correct is not None:
                 self.feedback.value = feedback_html(feedback)
-                self._set_state("right" if feedback.correct else "wrong", can_reveal=self._can_reveal(record))
+                self._set_state(
+                    "right" if feedback.correct else "wrong", can_reveal=self._can_reveal(record)
+                )
         if record.get("revealed"):
             self.answer_area.value = _box_html("bc-answer", answer_text(self.question))
         elif record.get("wrong") and self.state == "open":
@@ -438,12 +513,19 @@ class QuestionWidget:
         if feedback.correct is None:
             self.feedback.value = feedback_html(feedback)
             return
-        record = self.store.record_check(self.question.id, answer, correct=feedback.correct, score=feedback.score)
+        record = self.store.record_check(
+            self.question.id, answer, correct=feedback.correct, score=feedback.score
+        )
         if feedback.correct and not record.get("credited"):
-            feedback = Feedback(True, feedback.message + "\n\n(The answer was revealed before, so this one "
-                                "does not add to your score.)")
+            feedback = Feedback(
+                True,
+                feedback.message + "\n\n(The answer was revealed before, so this one "
+                "does not add to your score.)",
+            )
         # Buttons first, feedback next: when the words appear, the buttons already match them.
-        self._set_state("right" if feedback.correct else "wrong", can_reveal=self._can_reveal(record))
+        self._set_state(
+            "right" if feedback.correct else "wrong", can_reveal=self._can_reveal(record)
+        )
         self.feedback.value = feedback_html(feedback)
         self.retry_button.focus()
         if self.score:
@@ -488,20 +570,31 @@ class QuestionWidget:
 class QuizView:
     """What show_quiz and show_question display: the widgets plus a static companion."""
 
-    def __init__(self, bank: Bank, questions: list[QuestionWidget], score: LessonScore | None,
-                 *, title: bool, seed: int | None) -> None:
+    def __init__(
+        self,
+        bank: Bank,
+        questions: list[QuestionWidget],
+        score: LessonScore | None,
+        *,
+        title: bool,
+        seed: int | None,
+    ) -> None:
         self.bank = bank
         self.questions = questions
         self.score_view = score.view() if score else None
         header = [widgets.HTML(quiz_title_html(bank))] if title else []
         footer = [self.score_view] if self.score_view else []
-        self.widget = widgets.VBox([widgets.HTML(STYLE), *header, *(q.box for q in questions), *footer])
+        self.widget = widgets.VBox(
+            [widgets.HTML(STYLE), *header, *(q.box for q in questions), *footer]
+        )
         self.widget.add_class("bc-quiz")
         asked = [q.question for q in questions]
         self.static_html = ""
         self.static_text = ""
         if asked:
-            self.static_html = (quiz_title_html(bank) if title else "") + questions_html(bank, asked, seed)
+            self.static_html = (quiz_title_html(bank) if title else "") + questions_html(
+                bank, asked, seed
+            )
             self.static_text = questions_text(bank, asked, seed)
 
     def question(self, question_id: str) -> QuestionWidget:
@@ -525,14 +618,23 @@ class QuizView:
         from IPython.display import display
 
         bundle = dict(self.widget._repr_mimebundle_() or {})
-        bundle["text/plain"] = f"Lesson {self.bank.lesson} quiz (interactive; run the notebook to answer)"
+        bundle["text/plain"] = (
+            f"Lesson {self.bank.lesson} quiz (interactive; run the notebook to answer)"
+        )
         display(bundle, raw=True)
         if self.static_html:
             display(StaticView(self.static_html, self.static_text, css_class="bc-static-companion"))
 
 
-def build_quiz(bank: Bank, *, questions: Sequence[Question] | None = None, seed: int | None = None,
-               store: ProgressStore | None = None, title: bool = True, score: bool = True) -> QuizView:
+def build_quiz(
+    bank: Bank,
+    *,
+    questions: Sequence[Question] | None = None,
+    seed: int | None = None,
+    store: ProgressStore | None = None,
+    title: bool = True,
+    score: bool = True,
+) -> QuizView:
     """Return the view of a bank's questions (all by default) with its live score line."""
     store = store or ProgressStore()
     lesson = lesson_score(bank, store)
