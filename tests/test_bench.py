@@ -18,6 +18,7 @@ from backchannels.bench import (
     grading_unavailable,
     import_cells,
     is_import_cell,
+    off_by_one,
     parse_args,
     percentile,
     render_markdown,
@@ -190,6 +191,10 @@ def test_vary_submission_gives_student_zero_every_answer_and_others_a_mix() -> N
     assert any("raise NotImplementedError()" in c.source for other in others for c in other.cells)
     assert vary_submission(nb, 3).cells[0].source == others[2].cells[0].source  # seeded
     assert nb.cells[0].source.count("BEGIN SOLUTION") == 1  # the instructor notebook is untouched
+
+
+def test_off_by_one_changes_integer_literals_only() -> None:
+    assert off_by_one("return x + 1  # 2.5 stays, v2 stays") == "return x + 2  # 2.5 stays, v2 stays"
 
 
 def test_scores_identical() -> None:

@@ -138,7 +138,7 @@ class Figure:
         }
 
 
-def _clean(value: float | int | None) -> float | int | None:
+def _clean(value: float | None) -> float | int | None:
     """Return the number rounded for reports, or None for missing/NaN."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return None
@@ -544,8 +544,13 @@ def solution_text(source: str) -> str:
     return "\n".join(line for line in source.splitlines() if not (SOLUTION_BEGIN.match(line) or SOLUTION_END.match(line)))
 
 
+def off_by_one(source: str) -> str:
+    """Return the source with every integer literal one higher: a plausible wrong answer."""
+    return re.sub(r"(?<![\w.])(\d+)(?![\w.])", lambda m: str(int(m.group(1)) + 1), source)
+
+
 def vary_submission(instructor: Any, student: int, seed: int = 0) -> Any:
-    """Return a submission from the instructor notebook: each solution cell right, left blank or wrong.
+    """Return a submission from the instructor notebook: each solution cell right, left blank or off by one.
 
     Student 0 gets everything right; the others get a seeded mix, so scores vary.
     """
@@ -565,7 +570,7 @@ def vary_submission(instructor: Any, student: int, seed: int = 0) -> Any:
         elif choice == "blank":
             cell.source = "raise NotImplementedError()"
         else:
-            cell.source = solution_text(cell.source) + "\n# a slip:\ndel globals()[next(iter([k for k in globals() if not k.startswith('_')]), '_')]"
+            cell.source = off_by_one(solution_text(cell.source))
         if cell.cell_type == "code":
             cell.outputs, cell.execution_count = [], None
     return nb
@@ -758,6 +763,8 @@ def _kernel_env(root: Path) -> dict[str, str]:
     src = str(root / "src")
     env["PYTHONPATH"] = os.pathsep.join([src, *[p for p in env.get("PYTHONPATH", "").split(os.pathsep) if p and p != src]])
     env.setdefault("MPLBACKEND", "Agg")
+    bin_dir = str(Path(sys.executable).parent)  # nbgrader runs `alembic` from PATH
+    env["PATH"] = os.pathsep.join([bin_dir, *[p for p in env.get("PATH", "").split(os.pathsep) if p != bin_dir]])
     return env
 
 
