@@ -1,0 +1,269 @@
+"""Export the lessons to offline reveal.js decks (lecture hall) and standalone HTML (LMS, print).
+
+``python -m backchannels.export slides`` writes ``_build/slides/NN_slug.slides.html``;
+``python -m backchannels.export html`` writes ``_build/html/NN_slug.html``; ``all`` does both from
+one execution of each lesson. Every lesson is executed in a fresh kernel (figures included) with a
+throw-away progress folder, so an export never shows or changes anyone's own answers.
+
+Offline: the decks load reveal.js, require.js and jQuery from ``vendor/`` next to them, copied from
+the one vendored copy in ``backchannels/_jupyter/voila/templates/backchannels/static`` (which Voila
+also serves); nothing is fetched from a CDN. Widgets need a kernel, so widget views are replaced
+by the text/html fallback every exercise carries. Cells tagged ``instructor`` become speaker notes
+in the decks and are left out of the reading pages.
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import os
+import re
+import shutil
+import sys
+import tempfile
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from html import escape
+from pathlib import Path
+
+import nbformat
+from nbformat import NotebookNode
+
+from backchannels.paths import notebooks_dir, repo_root
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+JUPYTER_DIR = PACKAGE_DIR / "_jupyter"
+TEMPLATES_DIR = JUPYTER_DIR / "nbconvert" / "templates"
+# One vendored copy of the front-end files, served by Voila and copied next to the decks.
+VENDOR_DIR = JUPYTER_DIR / "voila" / "templates" / "backchannels" / "static"
+DECK_VENDOR = ("reveal.js", "requirejs", "jquery")
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+INSTRUCTOR_TAG = "instructor"
+LESSON_GLOB = "[0-9][0-9]_*.ipynb"
+EXECUTE_TIMEOUT_S = 180
+# Where the decks find their scripts, relative to the deck itself (so _build/ can be copied anywhere).
+REVEAL_PREFIX = "vendor/reveal.js"
+REQUIRE_JS = "vendor/requirejs/require.js"
+JQUERY_JS = "vendor/jquery/jquery.min.js"
+_IPYNB_LINK = re.compile(r'href="((?:\./)?\d\d_[A-Za-z0-9_\-]+)\.ipynb(#[^"]*)?"')
+
+
+@dataclass(frozen=True)
+class Exported:
+    """One lesson's exported file."""
+
+    lesson: Path
+    output: Path
+    kind: str
+
+
+def default_notebooks() -> Path:
+    """Return the checkout's notebooks folder, or ./notebooks outside a checkout."""
+    return notebooks_dir() or Path("notebooks").resolve()
+
+
+def default_build_dir() -> Path:
+    """Return the checkout's _build folder, or ./_build outside a checkout."""
+    root = repo_root()
+    return (root if root is not None else Path.cwd()) / "_build"
+
+
+def lesson_paths(folder: Path, only: Iterable[str] = ()) -> list[Path]:
+    """Return every lesson notebook NN_*.ipynb in teaching order, optionally only some numbers."""
+    wanted = {str(n).zfill(2)[:2] for n in only}
+    paths = sorted(p for p in Path(folder).glob(LESSON_GLOB) if ".ipynb_checkpoints" not in p.parts)
+    return [p for p in paths if not wanted or p.name[:2] in wanted]
+
+
+@contextmanager
+def _scratch_user_dir() -> Iterator[Path]:
+    """Point BACKCHANNELS_USER_DIR at a temporary folder and PYTHONPATH at this package (kernels inherit)."""
+    saved = {k: os.environ.get(k) for k in ("BACKCHANNELS_USER_DIR", "PYTHONPATH")}
+    with tempfile.TemporaryDirectory(prefix="bc-export-user-") as scratch:
+        os.environ["BACKCHANNELS_USER_DIR"] = scratch
+        # The kernel runs in the lessons' folder: it imports this very package, by absolute path.
+        entries = [str(PACKAGE_DIR.parent)] + [
+            str(Path(p).resolve()) for p in (saved["PYTHONPATH"] or "").split(os.pathsep) if p]
+        os.environ["PYTHONPATH"] = os.pathsep.join(dict.fromkeys(entries))
+        try:
+            yield Path(scratch)
+        finally:
+            for key, value in saved.items():
+                if value is None:
+                    os.environ.pop(key, None)
+                else:
+                    os.environ[key] = value
+
+
+def execute_lesson(path: Path, timeout: int = EXECUTE_TIMEOUT_S) -> NotebookNode:
+    """Run a lesson top to bottom in a fresh kernel (cwd = its folder) and return it with outputs."""
+    from nbconvert.preprocessors import ExecutePreprocessor
+
+    notebook = nbformat.read(path, as_version=4)
+    with _scratch_user_dir():
+        runner = ExecutePreprocessor(timeout=timeout, kernel_name="python3")
+        runner.preprocess(notebook, {"metadata": {"path": str(Path(path).parent)}})
+    return notebook
+
+
+def is_instructor_cell(cell: NotebookNode) -> bool:
+    """Return True when a cell holds instructor notes (tag ``instructor`` or slide type notes)."""
+    tags = cell.get("metadata", {}).get("tags", [])
+    slide_type = cell.get("metadata", {}).get("slideshow", {}).get("slide_type")
+    return INSTRUCTOR_TAG in tags or slide_type == "notes"
+
+
+def strip_widget_views(notebook: NotebookNode) -> NotebookNode:
+    """Return a copy whose outputs keep their static fallback (text/html, images) and no widget views."""
+    result = copy.deepcopy(notebook)
+    result.metadata.pop("widgets", None)
+    for cell in result.cells:
+        if cell.cell_type != "code":
+            continue
+        kept = []
+        for output in cell.get("outputs", []):
+            data = output.get("data")
+            if data is not None and WIDGET_VIEW in data:
+                del data[WIDGET_VIEW]
+                # A bare widget repr ("VBox(children=...)") is noise on a page; keep real fallbacks.
+                if set(data) == {"text/plain"}:
+                    continue
+                if not data:
+                    continue
+            kept.append(output)
+        cell.outputs = kept
+    return result
+
+
+def for_slides(notebook: NotebookNode) -> NotebookNode:
+    """Return a copy where every instructor cell is a speaker note, whatever its slide type says."""
+    result = strip_widget_views(notebook)
+    for cell in result.cells:
+        if is_instructor_cell(cell):
+            cell.metadata.setdefault("slideshow", {})["slide_type"] = "notes"
+    return result
+
+
+def for_reading(notebook: NotebookNode) -> NotebookNode:
+    """Return a copy for students' reading pages: no widget views, no instructor notes."""
+    result = strip_widget_views(notebook)
+    result.cells = [cell for cell in result.cells if not is_instructor_cell(cell)]
+    return result
+
+
+def _config() -> object:
+    """Return the nbconvert configuration shared by both exports (our templates, no code shown)."""
+    from traitlets.config import Config
+
+    config = Config()
+    config.TemplateExporter.extra_template_basedirs = [str(TEMPLATES_DIR)]
+    config.TemplateExporter.exclude_input = True
+    config.TemplateExporter.exclude_input_prompt = True
+    config.TemplateExporter.exclude_output_prompt = True
+    return config
+
+
+def _relink(body: str, suffix: str) -> str:
+    """Point links between lessons (NN_slug.ipynb) at the exported files (NN_slug<suffix>)."""
+    return _IPYNB_LINK.sub(lambda m: f'href="{m.group(1)}{suffix}{m.group(2) or ""}"', body)
+
+
+def render_slides(notebook: NotebookNode, name: str) -> str:
+    """Return an executed lesson as an offline reveal.js deck (scripts under ./vendor/)."""
+    from nbconvert import SlidesExporter
+
+    exporter = SlidesExporter(config=_config(), template_name="bc_slides",
+                              reveal_url_prefix=REVEAL_PREFIX, require_js_url=REQUIRE_JS,
+                              jquery_url=JQUERY_JS, reveal_theme="white", reveal_scroll=True)
+    body, _ = exporter.from_notebook_node(for_slides(notebook), resources={"metadata": {"name": name}})
+    return _relink(body, ".slides.html")
+
+
+def render_html(notebook: NotebookNode, name: str) -> str:
+    """Return an executed lesson as one standalone, script-free HTML reading page."""
+    from nbconvert import HTMLExporter
+
+    exporter = HTMLExporter(config=_config(), template_name="bc_html", embed_images=True)
+    body, _ = exporter.from_notebook_node(for_reading(notebook), resources={"metadata": {"name": name}})
+    return _relink(body, ".html")
+
+
+def copy_vendor(target: Path) -> Path:
+    """Copy the vendored reveal.js, require.js and jQuery (with their licences) to target/vendor."""
+    destination = Path(target) / "vendor"
+    for name in DECK_VENDOR:
+        shutil.copytree(VENDOR_DIR / name, destination / name, dirs_exist_ok=True)
+    return destination
+
+
+def _title(notebook: NotebookNode, fallback: str) -> str:
+    """Return the lesson's first heading, or the fallback."""
+    for cell in notebook.cells:
+        if cell.cell_type == "markdown":
+            for line in cell.source.splitlines():
+                if line.startswith("# "):
+                    return line[2:].strip()
+    return fallback
+
+
+def write_index(folder: Path, entries: list[tuple[str, str]], heading: str) -> Path:
+    """Write folder/index.html linking every exported lesson (href, title)."""
+    items = "\n".join(f'    <li><a href="{escape(href)}">{escape(title)}</a></li>' for href, title in entries)
+    page = (f'<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+            f"<title>Back Channels: {escape(heading)}</title>\n</head>\n<body>\n<main>\n"
+            f"  <h1>Back Channels: {escape(heading)}</h1>\n  <ul>\n{items}\n  </ul>\n</main>\n"
+            f"</body>\n</html>\n")
+    path = Path(folder) / "index.html"
+    path.write_text(page, encoding="utf-8")
+    return path
+
+
+def export(kinds: Iterable[str], lessons: list[Path], build_dir: Path) -> list[Exported]:
+    """Execute each lesson once and write the requested exports (slides, html) under build_dir."""
+    kinds = list(dict.fromkeys(kinds))
+    folders = {kind: Path(build_dir) / kind for kind in kinds}
+    for folder in folders.values():
+        folder.mkdir(parents=True, exist_ok=True)
+    if "slides" in folders:
+        copy_vendor(folders["slides"])
+    done: list[Exported] = []
+    titles: dict[str, list[tuple[str, str]]] = {kind: [] for kind in kinds}
+    for lesson in lessons:
+        notebook = execute_lesson(lesson)
+        name = lesson.stem
+        title = _title(notebook, name)
+        for kind in kinds:
+            if kind == "slides":
+                output, text = folders[kind] / f"{name}.slides.html", render_slides(notebook, name)
+            else:
+                output, text = folders[kind] / f"{name}.html", render_html(notebook, name)
+            output.write_text(text, encoding="utf-8")
+            titles[kind].append((output.name, title))
+            done.append(Exported(lesson=lesson, output=output, kind=kind))
+            print(f"{kind:6s} {lesson.name} -> {output}", file=sys.stderr)
+    for kind in kinds:
+        write_index(folders[kind], titles[kind], "lecture slides" if kind == "slides" else "lessons")
+    return done
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Command line: python -m backchannels.export {slides,html,all} [--out DIR] [LESSON ...]."""
+    parser = argparse.ArgumentParser(prog="python -m backchannels.export", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("kind", choices=["slides", "html", "all"], help="what to export")
+    parser.add_argument("lessons", nargs="*", help="lesson numbers (default: every lesson)")
+    parser.add_argument("--notebooks", type=Path, default=None, help="folder of NN_*.ipynb lessons")
+    parser.add_argument("--out", type=Path, default=None, help="build folder (default: _build)")
+    args = parser.parse_args(argv)
+    lessons = lesson_paths(args.notebooks or default_notebooks(), args.lessons)
+    if not lessons:
+        print("No lesson notebooks (NN_*.ipynb) found.", file=sys.stderr)
+        return 1
+    kinds = ["slides", "html"] if args.kind == "all" else [args.kind]
+    export(kinds, lessons, args.out or default_build_dir())
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

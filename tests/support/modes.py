@@ -1,0 +1,140 @@
+"""Helpers for the teaching-mode tests: one shared export of every lesson, a Voila server, a network
+guard that blocks and records every request leaving the machine, and an axe-core check."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+from backchannels.app import voila_command, voila_env
+from backchannels.export import Exported, export, lesson_paths
+from tests.support.lab import free_port
+
+REPO = Path(__file__).resolve().parents[2]
+# BC_MODES_NOTEBOOKS points the mode tests at another lesson folder (for trying a draft lesson).
+NOTEBOOKS = Path(os.environ.get("BC_MODES_NOTEBOOKS", REPO / "notebooks"))
+LOCAL_HOSTS = {"127.0.0.1", "localhost", ""}
+
+
+def lessons() -> list[Path]:
+    """Return every lesson notebook the mode tests cover."""
+    return lesson_paths(NOTEBOOKS)
+
+
+@lru_cache(maxsize=1)
+def built() -> tuple[Path, tuple[Exported, ...]]:
+    """Export every lesson to slides and HTML once per test process; return (build dir, files)."""
+    build_dir = Path(tempfile.mkdtemp(prefix="bc-build-"))
+    return build_dir, tuple(export(["slides", "html"], lessons(), build_dir))
+
+
+@dataclass
+class NetworkGuard:
+    """Abort every request that is not file:// or to 127.0.0.1, and remember it."""
+
+    left_machine: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
+
+    def attach(self, page: Any) -> NetworkGuard:
+        """Install the guard on a Playwright page; returns itself."""
+        def route(r: Any) -> None:
+            url = r.request.url
+            parsed = urlparse(url)
+            if parsed.scheme in ("file", "data", "blob", "about") or (
+                    parsed.scheme in ("http", "https", "ws", "wss") and parsed.hostname in LOCAL_HOSTS):
+                r.continue_()
+            else:
+                self.left_machine.append(url)
+                r.abort()
+
+        page.route("**/*", route)
+        page.on("requestfailed", lambda req: self.failed.append(req.url))
+        return self
+
+
+@dataclass
+class VoilaServer:
+    """The module's Voila app (``python -m backchannels.app``) on a free port of 127.0.0.1."""
+
+    folder: Path
+    slides: bool = False
+    port: int = field(default_factory=free_port)
+    process: subprocess.Popen[bytes] | None = None
+    log_file: Any = None
+
+    @property
+    def base_url(self) -> str:
+        """Return the server's address."""
+        return f"http://127.0.0.1:{self.port}"
+
+    def url(self, notebook: str) -> str:
+        """Return the address that renders one lesson."""
+        return f"{self.base_url}/voila/render/{notebook}"
+
+    def __enter__(self) -> VoilaServer:
+        self.log_file = tempfile.TemporaryFile()
+        env = voila_env()
+        # Each test server gets its own Jupyter folders, like the JupyterLab fixture.
+        scratch = tempfile.mkdtemp(prefix="bc-voila-")
+        env.update(JUPYTER_CONFIG_DIR=scratch, JUPYTER_RUNTIME_DIR=scratch)
+        env.pop("MPLBACKEND", None)
+        # A fresh student: no answers saved by earlier tests (the quiz restores saved answers).
+        env["BACKCHANNELS_USER_DIR"] = tempfile.mkdtemp(prefix="bc-voila-user-")  # the test session's Agg would hide figures a student sees
+        # Kernels import the package from this checkout whatever the working directory.
+        env["PYTHONPATH"] = os.pathsep.join(
+            [str(REPO / "src")] + [p for p in env.get("PYTHONPATH", "").split(os.pathsep) if p])
+        self.process = subprocess.Popen(voila_command(self.folder, self.port, self.slides), env=env,
+                                        cwd=tempfile.gettempdir(), stdout=self.log_file,
+                                        stderr=subprocess.STDOUT, start_new_session=True)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"Voila exited early:\n{self.log()}")
+            try:
+                with urllib.request.urlopen(self.base_url + "/voila/static/voila.js", timeout=2):
+                    return self
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
+                time.sleep(0.25)
+        raise RuntimeError(f"Voila did not answer:\n{self.log()}")
+
+    def log(self) -> str:
+        """Return what the server printed."""
+        if self.log_file is None:
+            return ""
+        self.log_file.seek(0)
+        return self.log_file.read().decode(errors="replace")
+
+    def __exit__(self, *exc: object) -> None:
+        if self.process is not None and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+
+
+def serious_violations(page: Any, context: Any = None) -> list[dict[str, Any]]:
+    """Run axe-core on the page (or a context) and return serious and critical violations."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    response = Axe().run(page, context=context).response
+    return [v for v in response["violations"] if v.get("impact") in ("serious", "critical")]
+
+
+def describe(violations: list[dict[str, Any]]) -> str:
+    """Return a short human-readable list of axe violations."""
+    lines = []
+    for v in violations:
+        targets = [" ".join(map(str, n.get("target", []))) for n in v.get("nodes", [])[:3]]
+        lines.append(f"{v['id']} ({v['impact']}): {v['help']} at {targets}")
+    return "\n".join(lines)
