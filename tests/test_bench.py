@@ -22,12 +22,15 @@ from backchannels.bench import (
     parse_args,
     percentile,
     render_markdown,
+    rotate_strings,
     scores_identical,
     solution_text,
     summarize,
     vary_submission,
     widget_figures,
     write_results,
+    write_submissions,
+    wrong_answer,
 )
 
 MACHINE = {"when_utc": "2026-01-01T00:00:00Z", "cpus": 2, "load_average_1_5_15": [1.0, 1.0, 1.0],
@@ -177,20 +180,51 @@ def test_solution_text_strips_the_markers() -> None:
     assert solution_text(source) == "def f(x):\n    return x + 1"
 
 
-def test_vary_submission_gives_student_zero_every_answer_and_others_a_mix() -> None:
-    nb = nbformat.v4.new_notebook()
-    cells = []
+def _instructor_and_release() -> tuple[nbformat.NotebookNode, nbformat.NotebookNode]:
+    instructor, release = nbformat.v4.new_notebook(), nbformat.v4.new_notebook()
     for n in range(8):
-        cell = nbformat.v4.new_code_cell(f"def f{n}():\n    ### BEGIN SOLUTION\n    return {n}\n    ### END SOLUTION")
-        cell.metadata["nbgrader"] = {"solution": True, "grade_id": f"q{n}"}
-        cells.append(cell)
-    nb.cells = [*cells, nbformat.v4.new_code_cell("assert f0() == 0")]
-    best = vary_submission(nb, 0)
-    assert all("BEGIN SOLUTION" not in c.source and "raise" not in c.source for c in best.cells[:8])
-    others = [vary_submission(nb, s) for s in range(1, 6)]
-    assert any("raise NotImplementedError()" in c.source for other in others for c in other.cells)
-    assert vary_submission(nb, 3).cells[0].source == others[2].cells[0].source  # seeded
-    assert nb.cells[0].source.count("BEGIN SOLUTION") == 1  # the instructor notebook is untouched
+        meta = {"solution": True, "grade": False, "grade_id": f"q{n}"}
+        full = nbformat.v4.new_code_cell(f'answer{n} = {{"a": "left", "b": "right", "n": {n}}}'
+                                         if n % 2 else f"def f{n}():\n    ### BEGIN SOLUTION\n    return {n}\n    ### END SOLUTION")
+        stub = nbformat.v4.new_code_cell("# YOUR CODE HERE\nraise NotImplementedError()")
+        full.metadata["nbgrader"] = stub.metadata["nbgrader"] = meta
+        instructor.cells.append(full)
+        release.cells.append(stub)
+    test = nbformat.v4.new_code_cell("assert f0() == 0")
+    test.metadata["nbgrader"] = {"grade": True, "grade_id": "t0", "points": 1}
+    instructor.cells.append(test)
+    release.cells.append(nbformat.v4.new_code_cell(test.source, metadata=test.metadata))
+    return instructor, release
+
+
+def test_vary_submission_fills_the_release_with_right_stub_and_wrong_answers() -> None:
+    instructor, release = _instructor_and_release()
+    best = vary_submission(release, instructor, 0)
+    assert best.cells[0].source == "def f0():\n    return 0"
+    assert all("NotImplementedError" not in c.source for c in best.cells)
+    others = [vary_submission(release, instructor, s) for s in range(1, 8)]
+    sources = {c.source for other in others for c in other.cells[:8]}
+    assert any("NotImplementedError" in src for src in sources)  # some left as the stub
+    assert "def f2():\n    return 3" in sources or 'answer1 = {"a": "right", "b": "left", "n": 2}' in sources
+    assert vary_submission(release, instructor, 3).cells[0].source == others[2].cells[0].source  # seeded
+    assert release.cells[0].source.startswith("# YOUR CODE HERE")  # inputs untouched
+    assert instructor.cells[0].source.count("BEGIN SOLUTION") == 1
+
+
+def test_write_submissions_lays_out_student_folders(tmp_path: Path) -> None:
+    instructor, release = _instructor_and_release()
+    for kind, nb in (("source", instructor), ("release", release)):
+        (tmp_path / "course" / kind / "hw").mkdir(parents=True)
+        nbformat.write(nb, tmp_path / "course" / kind / "hw" / "hw.ipynb")
+    students = write_submissions(tmp_path / "sub", tmp_path / "course", "hw", 3)
+    assert students == ["bench000", "bench001", "bench002"]
+    assert all((tmp_path / "sub" / s / "hw" / "hw.ipynb").exists() for s in students)
+
+
+def test_wrong_answer_swaps_labels_and_shifts_numbers() -> None:
+    assert rotate_strings('x = {"a": "b", "c": "d"}') == 'x = {"b": "c", "d": "a"}'
+    assert rotate_strings('x = "same"') == 'x = "same"'
+    assert wrong_answer('answer = ("yes", "no", 3)') == 'answer = ("no", "yes", 4)'
 
 
 def test_off_by_one_changes_integer_literals_only() -> None:

@@ -549,54 +549,69 @@ def off_by_one(source: str) -> str:
     return re.sub(r"(?<![\w.])(\d+)(?![\w.])", lambda m: str(int(m.group(1)) + 1), source)
 
 
-def vary_submission(instructor: Any, student: int, seed: int = 0) -> Any:
-    """Return a submission from the instructor notebook: each solution cell right, left blank or off by one.
+def rotate_strings(source: str) -> str:
+    """Return the source with its double-quoted string literals rotated by one: labels swapped."""
+    literals = re.findall(r'"[^"\\\n]*"', source)
+    if len(set(literals)) < 2:
+        return source
+    rotated = iter(literals[1:] + literals[:1])
+    return re.sub(r'"[^"\\\n]*"', lambda _m: next(rotated), source)
 
-    Student 0 gets everything right; the others get a seeded mix, so scores vary.
+
+def wrong_answer(source: str) -> str:
+    """Return a model answer made wrong in a plausible way (numbers off by one, labels swapped)."""
+    return rotate_strings(off_by_one(source))
+
+
+def vary_submission(release: Any, instructor: Any, student: int, seed: int = 0) -> Any:
+    """Return a filled-in release notebook: each answer cell right, left as the stub, or plausibly wrong.
+
+    Answers come from the instructor notebook's solution cells (matched by grade_id). Student 0
+    gets everything right; the others get a seeded mix, so scores vary.
     """
     import copy
 
-    nb = copy.deepcopy(instructor)
+    solutions = {c.metadata["nbgrader"].get("grade_id"): c.source for c in instructor.cells
+                 if c.metadata.get("nbgrader", {}).get("solution")}
+    nb = copy.deepcopy(release)
     rng = random.Random(f"{seed}-{student}")
     for cell in nb.cells:
         meta = cell.metadata.get("nbgrader", {})
-        if not meta.get("solution"):
+        if not meta.get("solution") or meta.get("grade_id") not in solutions:
             continue
-        choice = "right" if student == 0 else rng.choice(("right", "right", "blank", "wrong"))
-        if cell.cell_type == "markdown":
-            cell.source = solution_text(cell.source) if choice == "right" else f"Answer of student {student}."
-        elif choice == "right":
-            cell.source = solution_text(cell.source)
-        elif choice == "blank":
-            cell.source = "raise NotImplementedError()"
-        else:
-            cell.source = off_by_one(solution_text(cell.source))
+        model = solution_text(solutions[meta["grade_id"]])
+        choice = "right" if student == 0 else rng.choice(("right", "right", "stub", "wrong"))
+        if choice == "right":
+            cell.source = model
+        elif choice == "wrong":
+            cell.source = wrong_answer(model) if cell.cell_type == "code" else f"Student {student} wrote this."
         if cell.cell_type == "code":
             cell.outputs, cell.execution_count = [], None
     return nb
 
 
-def write_submissions(course: Path, assignment: str, count: int, seed: int = 0) -> list[str]:
-    """Write `count` synthetic submissions of an assignment into course/submitted/; return student ids."""
+def write_submissions(folder: Path, course: Path, assignment: str, count: int, seed: int = 0) -> list[str]:
+    """Write `count` synthetic submissions as folder/<student>/<assignment>/*.ipynb; return the student ids."""
     import nbformat
 
-    source = course / "source" / assignment
     students = [f"bench{n:03d}" for n in range(count)]
-    for n, student in enumerate(students):
-        target = course / "submitted" / student / assignment
-        target.mkdir(parents=True, exist_ok=True)
-        for notebook in sorted(source.glob("*.ipynb")):
-            nbformat.write(vary_submission(nbformat.read(notebook, as_version=4), n, seed), target / notebook.name)
-        (target / "timestamp.txt").write_text("2026-01-01 00:00:00.000000 UTC\n", encoding="utf-8")
+    for source in sorted((course / "source" / assignment).glob("*.ipynb")):
+        instructor = nbformat.read(source, as_version=4)
+        released = course / "release" / assignment / source.name
+        release = nbformat.read(released, as_version=4) if released.exists() else instructor
+        for n, student in enumerate(students):
+            target = folder / student / assignment
+            target.mkdir(parents=True, exist_ok=True)
+            nbformat.write(vary_submission(release, instructor, n, seed), target / source.name)
     return students
 
 
-def read_scores(course: Path, assignment: str, students: Sequence[str]) -> dict[str, float]:
-    """Return each student's total score from the course's nbgrader gradebook."""
+def read_scores(gradebook: Path, assignment: str, students: Sequence[str]) -> dict[str, float]:
+    """Return each student's total score from an nbgrader gradebook file."""
     from nbgrader.api import Gradebook
 
-    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gradebook:
-        return {s: float(gradebook.find_submission(assignment, s).score) for s in students}
+    with Gradebook(f"sqlite:///{gradebook}") as book:
+        return {s: float(book.find_submission(assignment, s).score) for s in students}
 
 
 def scores_identical(a: dict[str, float], b: dict[str, float], tolerance: float = 1e-9) -> bool:
@@ -618,42 +633,56 @@ def first_assignment(course: Path) -> str:
     return min(p.name for p in (course / "source").iterdir() if p.is_dir())
 
 
-def bench_grading(root: Path, sizes: Sequence[int], jobs: int,
-                  parallel_command: Callable[[str, int], list[str]] | None = None) -> list[Figure]:
-    """Autograde N synthetic submissions sequentially (nbgrader) and with the parallel grader; compare."""
+def grading_figures(n: int, jobs: int, t_autograde: float, t_sequential: float, t_parallel: float,
+                    same: bool, spread: str) -> list[Figure]:
+    """Return the grading figures of one size: the two times and the speed-up with its target."""
+    return [
+        Figure("grading", f"{n} submissions: sequential nbgrader autograde", "s", [t_autograde],
+               note="autograde only"),
+        Figure("grading", f"{n} submissions: sequential generate_assignment + autograde", "s", [t_sequential],
+               note="the steps the parallel grader also runs"),
+        Figure("grading", f"{n} submissions: parallel grader --jobs {jobs}", "s", [t_parallel],
+               note="python -m backchannels.grading grade (also writes feedback)"),
+        Figure("grading", f"{n} submissions: throughput parallel / sequential", "×", [t_sequential / t_parallel],
+               target=Target(1.8, at_least=True),
+               note=("scores identical" if same else "SCORES DIFFER") + f"; {spread}",
+               not_measured=None if same else "the two runs scored differently"),
+    ]
+
+
+def bench_grading(root: Path, sizes: Sequence[int], jobs: int) -> list[Figure]:
+    """Autograde N synthetic submissions with plain nbgrader, then with the parallel grader; compare."""
     reason = grading_unavailable(root)
     if reason:
-        return [Figure("grading", f"{n} submissions: speed-up parallel/sequential", "×", not_measured=reason)
+        return [Figure("grading", f"{n} submissions: throughput parallel / sequential", "×", not_measured=reason)
                 for n in sizes]
-    course_src = root / "exercises"
-    assignment = first_assignment(course_src)
-    parallel_command = parallel_command or (lambda a, j: [sys.executable, "-m", "backchannels.grading",
-                                                          "grade", "--jobs", str(j), a])
+    course = root / "exercises"
+    assignment = first_assignment(course)
     env = _kernel_env(root)
     figures: list[Figure] = []
     for n in sizes:
         try:
             with tempfile.TemporaryDirectory(prefix="bc-bench-grade-") as tmp:
-                seq, par = Path(tmp) / "seq", Path(tmp) / "par"
-                for course in (seq, par):
-                    shutil.copytree(course_src, course, ignore=shutil.ignore_patterns(
-                        "submitted", "autograded", "feedback", "gradebook.db"))
-                    _timed([sys.executable, "-m", "nbgrader", "generate_assignment", assignment, "--force"], course, env)
-                    students = write_submissions(course, assignment, n)
-                t_seq = _timed([sys.executable, "-m", "nbgrader", "autograde", assignment, "--force",
-                                "--create"], seq, env)
-                t_par = _timed(parallel_command(assignment, jobs), par, env)
-                same = scores_identical(read_scores(seq, assignment, students), read_scores(par, assignment, students))
+                seq, submitted = Path(tmp) / "seq", Path(tmp) / "submitted"
+                students = write_submissions(submitted, course, assignment, n)
+                shutil.copytree(course, seq, ignore=shutil.ignore_patterns(
+                    "submitted", "autograded", "feedback", "gradebook.db*", "release", ".ipynb_checkpoints"))
+                shutil.copytree(submitted, seq / "submitted")
+                t_generate = _timed([sys.executable, "-m", "nbgrader", "generate_assignment", assignment,
+                                     "--force"], seq, env)
+                t_autograde = _timed([sys.executable, "-m", "nbgrader", "autograde", assignment, "--force",
+                                      "--create"], seq, env)
+                t_parallel = _timed([sys.executable, "-m", "backchannels.grading", "grade", str(submitted),
+                                     "--jobs", str(jobs), "--out", str(Path(tmp) / "par")], root, env)
+                sequential = read_scores(seq / "gradebook.db", assignment, students)
+                parallel = read_scores(Path(tmp) / "par" / "gradebook.db", assignment, students)
         except Exception as error:  # noqa: BLE001 - report, do not crash the other parts
-            figures.append(Figure("grading", f"{n} submissions: speed-up parallel/sequential", "×",
-                                  not_measured=f"{type(error).__name__}: {str(error)[:160]}"))
+            figures.append(Figure("grading", f"{n} submissions: throughput parallel / sequential", "×",
+                                  not_measured=f"{type(error).__name__}: {str(error)[:200]}"))
             continue
-        figures.append(Figure("grading", f"{n} submissions: sequential nbgrader autograde", "s", [t_seq]))
-        figures.append(Figure("grading", f"{n} submissions: parallel grader --jobs {jobs}", "s", [t_par]))
-        figures.append(Figure("grading", f"{n} submissions: speed-up parallel/sequential", "×", [t_seq / t_par],
-                              target=Target(1.8, at_least=True),
-                              note="scores identical" if same else "SCORES DIFFER between the two runs",
-                              not_measured=None if same else "scores differ, speed-up not valid"))
+        spread = f"{assignment}, scores {min(sequential.values()):g}–{max(sequential.values()):g}"
+        figures += grading_figures(n, jobs, t_autograde, t_generate + t_autograde, t_parallel,
+                                   scores_identical(sequential, parallel), spread)
     return figures
 
 
