@@ -1,7 +1,7 @@
 """The module's benchmark: lessons, widgets, kernel memory, grading and setup against their floors.
 
     python -m backchannels.bench [--only notebooks,widgets,memory,grading,setup] [--repeat N]
-                                 [--quick] [--with-test-suite] [--out bench/]
+                                 [--quick] [--clicks N] [--jobs N] [--with-test-suite] [--out bench/]
 
 Every figure is printed with its target and whether it is met, and written to
 ``bench/results.md`` (a Markdown table) and ``bench/results.json``. A part that cannot run here
