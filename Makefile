@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: help lab test check course-map clean-notebooks venv assignments grade report slides html app lecture
+.PHONY: help lab test check course-map clean-notebooks venv assignments grade report slides html app lecture bench
 
 help:
 	@echo "make lab    - open the course in JupyterLab (creates .venv on first run)"
@@ -20,6 +20,7 @@ help:
 	@echo "make assignments - regenerate the student versions of the homework (nbgrader)"
 	@echo "make grade SUBMISSIONS=folder [JOBS=n] - autograde collected homework, write grades.csv and feedback"
 	@echo "make report - class report from the grades: score distributions and questions to reteach"
+	@echo "make bench  - measure lesson run time, kernel memory, widget latency, grading and setup; writes bench/results.md"
 
 venv: $(STAMP)
 
@@ -72,3 +73,11 @@ app: $(STAMP)
 
 lecture: $(STAMP)
 	$(BIN)/python -m backchannels.app --slides
+
+# Benchmark (issue 11): every figure against its target; results in bench/results.md and .json.
+# Options through BENCH_ARGS, e.g. make bench BENCH_ARGS="--quick --only notebooks,widgets".
+BENCH_ARGS ?=
+
+bench: $(STAMP)
+	$(BIN)/python -m backchannels.browser --ensure
+	$(BIN)/python -m backchannels.bench $(BENCH_ARGS)

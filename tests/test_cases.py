@@ -10,6 +10,7 @@ matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt
 import pandas as pd
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 import pytest
 
 from backchannels import cases as bc
@@ -107,8 +108,9 @@ def test_timeline_row_labels_do_not_overlap() -> None:
     many = pd.concat([CASES.assign(case_id=CASES["case_id"] + str(i), name=CASES["name"] + f" {i}")
                       for i in range(5)], ignore_index=True)
     fig = bc.timeline_figure(many, EVENTS)
-    fig.canvas.draw()
-    renderer = fig.canvas.get_renderer()
+    canvas = FigureCanvasAgg(fig)  # the package builds figures without pyplot, so with no canvas
+    canvas.draw()
+    renderer = canvas.get_renderer()
     boxes = sorted((t.get_window_extent(renderer) for t in fig.axes[0].get_yticklabels()), key=lambda b: b.y0)
     for lower, upper in itertools.pairwise(boxes):
         assert lower.y1 <= upper.y0 + 0.5, "row labels overlap"
@@ -124,8 +126,9 @@ def test_case_timeline_labels_do_not_overlap() -> None:
     events = pd.DataFrame({"case_id": ["alpha"] * 7, "date": [f"1962-10-{d}" for d in range(20, 27)],
                            "event": [f"A fairly long description of event number {i}" for i in range(7)]})
     fig = bc.case_timeline_figure("alpha", CASES, events)
-    fig.canvas.draw()
-    renderer = fig.canvas.get_renderer()
+    canvas = FigureCanvasAgg(fig)  # the package builds figures without pyplot, so with no canvas
+    canvas.draw()
+    renderer = canvas.get_renderer()
     boxes = [t.get_window_extent(renderer) for t in fig.axes[0].texts]
     assert len(boxes) == 7
     for i, a in enumerate(boxes):

@@ -225,14 +225,63 @@ def import_cells(notebook: Any) -> list[str]:
     return [cell.source for cell in notebook.cells if cell.cell_type == "code" and is_import_cell(cell.source)]
 
 
-def floor_notebook(notebook: Any) -> Any:
-    """Return a notebook with the lesson's kernelspec and only its import cells: the lesson's floor."""
+# Printed by a last cell appended to a run: every module the kernel has loaded by then.
+MODULES_CELL = "print(sorted(__import__('sys').modules))"
+
+
+def floor_notebook(notebook: Any, modules: Iterable[str] = ()) -> Any:
+    """Return the lesson's floor: its kernelspec, its import cells, then an import of every other module it loads.
+
+    ``modules`` are the modules the lesson had loaded by its last cell beyond a bare kernel's, so
+    a library the lesson imports lazily (inside a function) still counts as the lesson's import,
+    not as its work.
+    """
     import nbformat
 
     floor = nbformat.v4.new_notebook(metadata={"kernelspec": notebook.metadata.get(
         "kernelspec", {"name": "python3", "display_name": "Python 3", "language": "python"})})
     floor.cells = [nbformat.v4.new_code_cell(source) for source in import_cells(notebook)]
+    names = sorted(set(modules))
+    if names:
+        floor.cells.append(nbformat.v4.new_code_cell(
+            "import importlib\n"
+            f"for _name in {names!r}:\n"
+            "    try:\n"
+            "        importlib.import_module(_name)\n"
+            "    except Exception:  # a module that only imports as part of its parent\n"
+            "        pass"))
     return floor
+
+
+def with_modules_cell(notebook: Any) -> Any:
+    """Return a copy of the notebook with a last cell that prints the loaded modules."""
+    import copy
+
+    import nbformat
+
+    probe = copy.deepcopy(notebook)
+    probe.cells.append(nbformat.v4.new_code_cell(MODULES_CELL))
+    return probe
+
+
+def printed_modules(notebook: Any) -> set[str]:
+    """Return the module names printed by the last cell of an executed `with_modules_cell` notebook."""
+    for output in notebook.cells[-1].get("outputs", []):
+        if output.get("output_type") == "stream":
+            return set(ast.literal_eval(output["text"].strip().splitlines()[-1]))
+    raise RuntimeError("the module probe cell printed nothing")
+
+
+def lesson_modules(notebook: Any, cwd: Path, timeout: int = 600) -> set[str]:
+    """Run the lesson once (a warm-up) and return the modules it loads that a bare kernel has not."""
+    import nbformat
+
+    bare = with_modules_cell(nbformat.v4.new_notebook(metadata={"kernelspec": notebook.metadata.get(
+        "kernelspec", {"name": "python3"})}))
+    lesson = with_modules_cell(notebook)
+    run_notebook(bare, cwd, timeout)
+    run_notebook(lesson, cwd, timeout)
+    return {m for m in printed_modules(lesson) - printed_modules(bare) if not m.startswith("__")}
 
 
 def lesson_notebooks(root: Path) -> list[Path]:
@@ -267,15 +316,16 @@ def run_notebook(notebook: Any, cwd: Path, timeout: int = 600) -> tuple[float, i
 
 
 def bench_notebooks(root: Path, repeat: int, *, times: bool, memory: bool) -> list[Figure]:
-    """Time every lesson and its imports-only floor, alternately; read the kernel's memory after each."""
+    """Time every lesson and its imports-only floor, alternately, after a warm-up; read the kernel's memory after each."""
     import nbformat
 
     figures: list[Figure] = []
     for path in lesson_notebooks(root):
         lesson = nbformat.read(path, as_version=4)
-        floor = floor_notebook(lesson)
         t_lesson, t_floor, m_lesson, m_floor = [], [], [], []
         try:
+            modules = lesson_modules(lesson, path.parent)
+            floor = floor_notebook(lesson, modules)
             for _ in range(repeat):
                 seconds, rss = run_notebook(floor, path.parent)
                 t_floor.append(seconds)
@@ -290,15 +340,14 @@ def bench_notebooks(root: Path, repeat: int, *, times: bool, memory: bool) -> li
             if memory:
                 figures.append(Figure("memory", f"{path.name} kernel RSS", "MB", not_measured=reason))
             continue
-        imports = len(floor.cells)
+        loaded = f"kernel + the {len(modules)} modules the lesson loads"
         if times:
-            figures.append(Figure("notebooks", f"{path.name} imports-only floor", "s", t_floor,
-                                  note=f"{imports} import cell(s)"))
+            figures.append(Figure("notebooks", f"{path.name} imports-only floor", "s", t_floor, note=loaded))
             figures.append(Figure("notebooks", f"{path.name} run time", "s", t_lesson,
                                   floor=statistics.median(t_floor), target=Target(1.5, relative=True),
                                   note="fresh kernel start to last cell"))
         if memory:
-            figures.append(Figure("memory", f"{path.name} imports-only floor RSS", "MB", m_floor))
+            figures.append(Figure("memory", f"{path.name} imports-only floor RSS", "MB", m_floor, note=loaded))
             figures.append(Figure("memory", f"{path.name} kernel RSS", "MB", m_lesson,
                                   floor=statistics.median(m_floor), target=Target(150),
                                   note="kernel process after the last cell"))

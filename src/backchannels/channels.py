@@ -98,8 +98,9 @@ def channel_map() -> Figure:
     ax.set_xlabel("Who talks: unofficial people → authorised officials")
     ax.set_ylabel("Who knows: public → secret")
     ax.set_title("Where back channels (red stars) sit among kinds of diplomacy")
-    fig.text(0.01, -0.02, "Positions are the module's teaching coding from data/channel_types.csv, "
+    fig.text(0.01, 0.01, "Positions are the module's teaching coding from data/channel_types.csv, "
              "not measurements.", fontsize=8, color="0.35")
+    fig.tight_layout(rect=(0, 0.03, 1, 1))  # leave the bottom strip to the note
     return fig
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import base64
-import io
 
 from IPython.display import HTML
 
@@ -31,11 +30,12 @@ _STYLE = {"origin": ("#555555", "s", "Origin"), "law": ("#1f4e79", "D", "Law and
 
 def logan_timeline_png() -> bytes:
     """Draw the Logan Act timeline and return it as PNG bytes."""
-    import matplotlib
-    matplotlib.use("Agg", force=False)
-    import matplotlib.pyplot as plt
+    from matplotlib.figure import Figure
 
-    fig, ax = plt.subplots(figsize=(11, 5.2), dpi=100)
+    from backchannels.figures import figure_png
+
+    fig = Figure(figsize=(11, 5.2), dpi=100)
+    ax = fig.subplots()
     years = [y for y, _, _ in LOGAN_TIMELINE]
     for index, (year, label, kind) in enumerate(LOGAN_TIMELINE):
         colour, marker, _ = _STYLE[kind]
@@ -54,10 +54,7 @@ def logan_timeline_png() -> bytes:
     ax.legend(loc="lower left", fontsize=9, frameon=True)
     ax.grid(axis="x", alpha=0.3)
     fig.tight_layout()
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png")
-    plt.close(fig)
-    return buffer.getvalue()
+    return figure_png(fig)
 
 
 def show_logan_timeline() -> HTML:

@@ -93,6 +93,7 @@ def leak_curve(sc: Scenario, title: str | None = None) -> Figure:
     ax.set_title(title or "Teaching model: secret channel vs public talks")
     ax.legend(loc="upper right", frameon=False)
     ax.set_xlim(0, 1)
+    fig.tight_layout()
     return fig
 
 

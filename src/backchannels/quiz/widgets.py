@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 import ipywidgets as widgets
+from ipywidgets.widgets.widget_string import HTMLStyle  # not exported at the top level
 
 from backchannels.quiz.bank import (
     Bank,
@@ -88,6 +89,16 @@ STYLE = """<style>
 </style>"""
 
 FULL = widgets.Layout(width="100%")
+# Each widget otherwise gets its own layout and style models, each one more message to the page;
+# widgets whose look never changes share these, which halves the models per question.
+PLAIN = widgets.Layout()
+BUTTON_STYLE = widgets.ButtonStyle()
+HTML_STYLE = HTMLStyle()
+
+
+def _html_widget(value: str = "", layout: widgets.Layout | None = None) -> widgets.HTML:
+    """Return an HTML widget that shares its style (and, unless given one, its layout)."""
+    return widgets.HTML(value, layout=layout or PLAIN, style=HTML_STYLE)
 
 
 class Controls(Protocol):
@@ -312,7 +323,7 @@ def _box_html(css: str, markdown: str) -> str:
 
 def _message_area() -> widgets.HTML:
     """Return an HTML widget that takes no room while it is empty (three per question)."""
-    area = widgets.HTML(layout=widgets.Layout(display="none"))
+    area = _html_widget(layout=widgets.Layout(display="none"))  # its own layout: it shows and hides
 
     def follow(change: dict[str, Any]) -> None:
         area.layout.display = "" if change["new"] else "none"
@@ -341,7 +352,7 @@ class LessonScore:
 
     def view(self) -> widgets.HTML:
         """Return a new score widget that refresh() keeps up to date."""
-        view = widgets.HTML(self._html())
+        view = _html_widget(self._html())
         view.add_class("bc-score")
         self.views = [v for v in self.views if v.comm is not None] + [view]  # drop closed views
         return view
@@ -422,7 +433,7 @@ class QuestionWidget:
         buttons = [self.check_button]
         buttons += [self.hint_button] if question.hint else []
         buttons += [] if reflection else [self.retry_button, self.reveal_button]
-        button_row = widgets.HBox(buttons)
+        button_row = widgets.HBox(buttons, layout=PLAIN)
         button_row.add_class("bc-buttons")
         self.box = widgets.VBox(
             [
@@ -446,7 +457,8 @@ class QuestionWidget:
     @staticmethod
     def _button(label: str, tooltip: str, style: str = "") -> widgets.Button:
         """Return a labelled button whose tooltip says what it does."""
-        return widgets.Button(description=label, tooltip=tooltip, button_style=style)
+        return widgets.Button(description=label, tooltip=tooltip, button_style=style, layout=PLAIN,
+                              style=BUTTON_STYLE)
 
     def _prompt(self) -> widgets.HTML:
         """Return the heading, instruction, prompt and (for scenarios) the scenario."""
@@ -459,7 +471,7 @@ class QuestionWidget:
             if isinstance(q, Scenario)
             else ""
         )
-        return widgets.HTML(
+        return _html_widget(
             f'<p class="bc-head">{html.escape(head)}</p>{markdown_html(q.prompt)}{scenario}'
         )
 
@@ -582,10 +594,10 @@ class QuizView:
         self.bank = bank
         self.questions = questions
         self.score_view = score.view() if score else None
-        header = [widgets.HTML(quiz_title_html(bank))] if title else []
+        header = [_html_widget(quiz_title_html(bank))] if title else []
         footer = [self.score_view] if self.score_view else []
         self.widget = widgets.VBox(
-            [widgets.HTML(STYLE), *header, *(q.box for q in questions), *footer]
+            [_html_widget(STYLE), *header, *(q.box for q in questions), *footer], layout=PLAIN
         )
         self.widget.add_class("bc-quiz")
         asked = [q.question for q in questions]
