@@ -59,7 +59,7 @@ c.Autograde.autograde_preprocessors = [
     "nbgrader.preprocessors.IgnorePattern",
     "nbconvert.preprocessors.ClearMetadataPreprocessor",
     "nbgrader.preprocessors.LimitOutput",
-    "backchannels.grading.CapOutputSize",
+    "backchannels.nbgrader_plugins.CapOutputSize",
     "nbgrader.preprocessors.SaveAutoGrades",
     "nbgrader.preprocessors.AssignLatePenalties",
     "nbgrader.preprocessors.CheckCellMetadata",
@@ -68,6 +68,6 @@ c.Autograde.autograde_preprocessors = [
 # --- feedback: never show hidden tests (jupyter/nbgrader issues 917 and 1363) -----------------
 c.GenerateFeedback.preprocessors = [
     "nbgrader.preprocessors.GetGrades",
-    "backchannels.grading.HideHiddenTests",
+    "backchannels.nbgrader_plugins.HideHiddenTests",
     "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
 ]

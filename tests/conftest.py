@@ -26,6 +26,8 @@ RESULTS = REPO / "test-results"
 # writes progress into the real user's folder.
 _USER_DIR = tempfile.mkdtemp(prefix="bc-user-")
 os.environ["BACKCHANNELS_USER_DIR"] = _USER_DIR
+# Likewise the grader's cache of prepared gradebooks: one per test run, never the user's.
+os.environ["BACKCHANNELS_CACHE_DIR"] = tempfile.mkdtemp(prefix="bc-cache-")
 os.environ.setdefault("MPLBACKEND", "Agg")
 
 

@@ -63,3 +63,13 @@ def test_conda_and_pip_parts_match_pyproject() -> None:
 def test_pip_part_installs_the_package_itself() -> None:
     pip_part = next(d["pip"] for d in _environment()["dependencies"] if isinstance(d, dict))
     assert "-e ." in pip_part
+
+
+def test_no_jupyter_process_pays_for_the_slow_iri_grammar() -> None:
+    # The jsonschema cap in pyproject.toml keeps rfc3987-syntax (a ~3 s import) out of nbformat.
+    import subprocess
+    import sys
+
+    code = "import sys, nbformat; print('rfc3987_syntax' in sys.modules)"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "False"

@@ -24,8 +24,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from nbconvert.preprocessors import Preprocessor
-from traitlets import Bool, Integer
 
 HIDDEN_BEGIN = "### BEGIN HIDDEN TESTS"
 HIDDEN_END = "### END HIDDEN TESTS"
@@ -36,62 +34,6 @@ _STUDENT_ID = re.compile(r"^[A-Za-z0-9_.@-]+$")
 def course_dir() -> Path:
     """Return the checkout's ``exercises/`` folder (the nbgrader course root)."""
     return Path(__file__).resolve().parents[2] / "exercises"
-
-
-# ----------------------------------------------------------------------------------------------
-# nbgrader preprocessors named in exercises/nbgrader_config.py
-
-
-class HideHiddenTests(Preprocessor):
-    """Remove hidden-test code, and the tracebacks that quote it, from feedback notebooks."""
-
-    enabled = Bool(True, help="On unless switched off in the config.").tag(config=True)
-
-    def preprocess_cell(self, cell: Any, resources: Any, index: int) -> tuple[Any, Any]:
-        """Strip hidden regions from a test cell and replace its error outputs by a short line."""
-        if cell.cell_type != "code" or HIDDEN_BEGIN not in cell.source:
-            return cell, resources
-        kept, hidden = [], False
-        for line in cell.source.split("\n"):
-            if HIDDEN_BEGIN in line:
-                hidden = True
-                kept.append("# (hidden tests run here when your work is graded)")
-            elif HIDDEN_END in line:
-                hidden = False
-            elif not hidden:
-                kept.append(line)
-        cell.source = "\n".join(kept)
-        outputs = []
-        for output in cell.get("outputs", []):
-            if output.get("output_type") == "error":
-                output["traceback"] = [f"{output.get('ename', 'Error')}: a test in this cell failed."]
-                output["evalue"] = ""
-                outputs.append(output)
-        cell.outputs = outputs
-        return cell, resources
-
-
-class CapOutputSize(Preprocessor):
-    """Cut any single output longer than ``max_chars`` characters (huge prints, huge images)."""
-
-    enabled = Bool(True, help="On unless switched off in the config.").tag(config=True)
-    max_chars = Integer(20_000, help="Largest output kept, in characters.").tag(config=True)
-
-    def preprocess_cell(self, cell: Any, resources: Any, index: int) -> tuple[Any, Any]:
-        """Truncate stream text and drop oversized rich outputs of one cell."""
-        if cell.cell_type != "code":
-            return cell, resources
-        kept = []
-        for output in cell.get("outputs", []):
-            if output.get("output_type") == "stream" and len(output.get("text", "")) > self.max_chars:
-                output["text"] = output["text"][: self.max_chars] + "\n... Output truncated ...\n"
-            elif output.get("output_type") in ("display_data", "execute_result"):
-                size = sum(len(str(v)) for v in output.get("data", {}).values())
-                if size > self.max_chars * 50:
-                    output["data"] = {"text/plain": "... Output truncated (too large) ..."}
-            kept.append(output)
-        cell.outputs = kept
-        return cell, resources
 
 
 # ----------------------------------------------------------------------------------------------
@@ -109,15 +51,29 @@ def _env() -> dict[str, str]:
     return env
 
 
-def _nbgrader(args: list[str], root: Path, log: Path | None = None) -> int:
-    """Run one nbgrader command on the course copy at ``root``; return its exit code."""
-    cmd = [sys.executable, "-m", "nbgrader", *args,
-           f"--NbGrader.config_file={root / 'nbgrader_config.py'}",
-           f"--CourseDirectory.root={root}",
-           f"--CourseDirectory.db_url=sqlite:///{root / 'gradebook.db'}"]
+def _nbgrader_command(args: list[str], root: Path) -> list[str]:
+    """Return the command line of one nbgrader command on the course copy at ``root``."""
+    return [sys.executable, "-m", "nbgrader", *args,
+            f"--NbGrader.config_file={root / 'nbgrader_config.py'}",
+            f"--CourseDirectory.root={root}",
+            f"--CourseDirectory.db_url=sqlite:///{root / 'gradebook.db'}"]
+
+
+def _nbgrader(args: list[str], root: Path, log: Path | None = None,
+              while_running: Any = None) -> int:
+    """Run one nbgrader command on the course copy at ``root``; return its exit code.
+
+    ``while_running`` is called about twice a second until the command ends (progress).
+    """
     with open(log or os.devnull, "a") as out:
-        return subprocess.run(cmd, cwd=root, env=_env(), stdout=out, stderr=subprocess.STDOUT,
-                              check=False).returncode
+        process = subprocess.Popen(_nbgrader_command(args, root), cwd=root, env=_env(),
+                                   stdout=out, stderr=subprocess.STDOUT)
+        while True:
+            try:
+                return process.wait(timeout=0.5)
+            except subprocess.TimeoutExpired:
+                if while_running is not None:
+                    while_running()
 
 
 def _course_copy(course: Path, dest: Path) -> Path:
@@ -148,7 +104,56 @@ def generate(course: Path | None = None, release: Path | None = None) -> Path:
         if release.exists():
             shutil.rmtree(release)
         shutil.copytree(root / "release", release)
+        _store_gradebook(course, root / "gradebook.db")
     return release
+
+
+def _gradebook_key(course: Path) -> str:
+    """Return a digest of what generate_assignment's gradebook depends on: sources, config, nbgrader."""
+    from importlib.metadata import version
+
+    digest = hashlib.sha256(f"nbgrader {version('nbgrader')}\n".encode())
+    digest.update((course / "nbgrader_config.py").read_bytes())
+    for path in sorted((course / "source").rglob("*")):
+        if path.is_file() and ".ipynb_checkpoints" not in path.parts and "__pycache__" not in path.parts:
+            digest.update(str(path.relative_to(course)).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:24]
+
+
+def _cached_gradebook(course: Path) -> Path:
+    """Return where the prepared gradebook of the course's current sources is cached."""
+    from backchannels.paths import user_cache_dir
+
+    return user_cache_dir() / "gradebooks" / f"{_gradebook_key(course)}.db"
+
+
+def _store_gradebook(course: Path, gradebook: Path) -> None:
+    """Keep a freshly generated gradebook for the next grading run (atomic: runs may overlap)."""
+    cached = _cached_gradebook(course)
+    cached.parent.mkdir(parents=True, exist_ok=True)
+    partial = cached.with_suffix(f".tmp{os.getpid()}")
+    shutil.copy2(gradebook, partial)
+    os.replace(partial, cached)
+
+
+def prepared_gradebook(course: Path | None = None) -> Path:
+    """Return a gradebook that knows every assignment of the course, as generate_assignment makes it.
+
+    nbgrader expects the instructor to run generate_assignment once, before collecting work; this
+    keeps that gradebook in the user's cache, keyed by the sources, the config and the nbgrader
+    version, so a change to any of them makes a new one.
+    """
+    course = course or course_dir()
+    cached = _cached_gradebook(course)
+    if cached.is_file():
+        return cached
+    with tempfile.TemporaryDirectory(prefix="bc-prepare-") as tmp:
+        root = _course_copy(course, Path(tmp) / "course")
+        log = Path(tmp) / "generate.log"
+        if _nbgrader(["generate_assignment", "*", "--force"], root, log):
+            raise RuntimeError("nbgrader generate_assignment failed:\n" + log.read_text()[-3000:])
+        _store_gradebook(course, root / "gradebook.db")
+    return cached
 
 
 # ----------------------------------------------------------------------------------------------
@@ -255,22 +260,32 @@ def checksums(folder: Path) -> dict[str, str]:
             for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
-def _worker(root: Path, subs: list[Submission], progress: Any, extra: list[str]) -> None:
-    """Autograde and make feedback for some students in their own course copy and gradebook."""
+def _worker(root: Path, subs: list[Submission], progress: Any, extra: list[str],
+            feedback: bool = True) -> None:
+    """Autograde (and make feedback for) some students in their own course copy and gradebook."""
     for sub in subs:
         dest = root / "submitted" / sub.student / sub.assignment
         shutil.copytree(sub.path, dest, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
     log = root / "nbgrader.log"
+    reported = 0
+
+    def report_graded() -> None:
+        """Move the progress bar by the submissions nbgrader has finished since the last call."""
+        nonlocal reported
+        graded = sum(1 for s in subs if (root / "autograded" / s.student / s.assignment).is_dir())
+        if graded > reported:
+            progress(graded - reported)
+            reported = graded
+
     for assignment in sorted({s.assignment for s in subs}):
         # One real `nbgrader autograde` per assignment; nbgrader goes on past a failing student.
-        done = len(list((root / "autograded").glob(f"*/{assignment}")))
         start = log.stat().st_size if log.exists() else 0
-        _nbgrader(["autograde", assignment, *extra], root, log)
+        _nbgrader(["autograde", assignment, *extra], root, log, while_running=report_graded)
         _failure_reasons(log, start, [s for s in subs if s.assignment == assignment])
-        progress(len(list((root / "autograded").glob(f"*/{assignment}"))) - done
-                 + sum(1 for s in subs if s.assignment == assignment
-                       and not (root / "autograded" / s.student / assignment).is_dir()))
-    _nbgrader(["generate_feedback", "*", "--force"], root, log)
+        report_graded()
+    progress(len(subs) - reported)  # submissions nbgrader gave up on are done too
+    if feedback:
+        _nbgrader(["generate_feedback", "*", "--force"], root, log)
 
 
 def _failure_reasons(log: Path, start: int, subs: list[Submission]) -> None:
@@ -357,42 +372,63 @@ def _progress(total: int, desc: str, quiet: bool) -> Any:
     return tqdm(total=total, desc=desc, unit="notebook", disable=quiet)
 
 
-def grade(submissions: Path, out: Path | None = None, jobs: int | None = None,
-          course: Path | None = None, quiet: bool = False, timeout: int | None = None) -> Path:
-    """Grade ``submissions/<student>/<assignment>/`` with nbgrader; return the grades CSV path."""
-    import pandas as pd
-    from nbgrader.api import Gradebook
+def __getattr__(name: str) -> Any:
+    """Give the nbgrader preprocessors under their older names (backchannels.grading.X)."""
+    if name in ("HideHiddenTests", "CapOutputSize"):
+        from backchannels import nbgrader_plugins
 
+        return getattr(nbgrader_plugins, name)
+    raise AttributeError(name)
+
+
+def default_jobs() -> int:
+    """Return one worker per core, plus one: a worker idles ~15% of the time on kernel start-ups."""
+    return (os.cpu_count() or 1) + 1
+
+
+def _import_for_results() -> None:
+    """Import the libraries that read the gradebook and write the CSV."""
+    import pandas  # noqa: F401
+    import nbgrader.api  # noqa: F401
+
+
+def grade(submissions: Path, out: Path | None = None, jobs: int | None = None,
+          course: Path | None = None, quiet: bool = False, timeout: int | None = None,
+          feedback: bool = True) -> Path:
+    """Grade ``submissions/<student>/<assignment>/`` with nbgrader; return the grades CSV path."""
     course = course or course_dir()
     out = out or course
     submissions = Path(submissions).resolve()
-    jobs = max(1, jobs or os.cpu_count() or 1)
+    jobs = max(1, jobs or default_jobs())
     subs = find_submissions(submissions, course)
     gradable = [s for s in subs if s.gradable]
     with tempfile.TemporaryDirectory(prefix="bc-grade-") as tmp:
-        master = _course_copy(course, Path(tmp) / "master")
-        if _nbgrader(["generate_assignment", "*", "--force"], master, Path(tmp) / "gen.log"):
-            raise RuntimeError("nbgrader generate_assignment failed: "
-                               + (Path(tmp) / "gen.log").read_text()[-2000:])
+        master = prepared_gradebook(course)
         students = sorted({s.student for s in gradable})
         groups = [students[i::jobs] for i in range(min(jobs, len(students)))] or []
         roots = []
         for i, group in enumerate(groups):
             root = _course_copy(course, Path(tmp) / f"worker{i}")
-            shutil.copy2(master / "gradebook.db", root / "gradebook.db")
+            shutil.copy2(master, root / "gradebook.db")
             roots.append((root, [s for s in gradable if s.student in set(group)]))
         extra = [f"--Execute.timeout={timeout}"] if timeout else []
         bar = _progress(len(gradable), f"grading ({jobs} job{'s' * (jobs > 1)})", quiet)
-        with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, len(roots))) as pool:
-            futures = [pool.submit(_worker, root, group, bar.update, extra) for root, group in roots]
+        with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, len(roots)) + 1) as pool:
+            futures = [pool.submit(_worker, root, group, bar.update, extra, feedback)
+                       for root, group in roots]
+            # What the merge and the CSV need loads meanwhile (~2 s), not after the workers.
+            pool.submit(_import_for_results)
             for f in futures:
                 f.result()
         bar.close()
+        import pandas as pd
+        from nbgrader.api import Gradebook
+
         out.mkdir(parents=True, exist_ok=True)
         final_db = out / "gradebook.db"
         if final_db.exists():
             final_db.rename(out / f"gradebook.db.bak-{time.strftime('%Y%m%d-%H%M%S')}")
-        _merge(master / "gradebook.db", [r / "gradebook.db" for r, _ in roots], final_db)
+        _merge(master, [r / "gradebook.db" for r, _ in roots], final_db)
         for kind in ("autograded", "feedback"):
             for root, _ in roots:
                 if (root / kind).is_dir():
@@ -580,9 +616,11 @@ def main(argv: list[str] | None = None) -> int:
     g.add_argument("--release", type=Path, default=None)
     gr = sub.add_parser("grade", help="grade SUBMISSIONS/<student>/<assignment>/*.ipynb")
     gr.add_argument("submissions", type=Path)
-    gr.add_argument("--jobs", type=int, default=os.cpu_count() or 1,
-                    help="worker processes (default: number of cores; 1 = plain sequential)")
+    gr.add_argument("--jobs", type=int, default=default_jobs(),
+                    help="worker processes (default: cores + 1; 1 = plain sequential)")
     gr.add_argument("--out", type=Path, default=None, help="default: exercises/")
+    gr.add_argument("--no-feedback", action="store_true",
+                    help="grades only: skip the feedback pages (faster)")
     r = sub.add_parser("report", help="class report from grades.csv")
     r.add_argument("--graded", type=Path, default=None, help="folder with grades.csv")
     r.add_argument("--out", type=Path, default=None)
@@ -590,7 +628,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "generate":
         print(generate(release=args.release))
     elif args.command == "grade":
-        print(grade(args.submissions, out=args.out, jobs=args.jobs))
+        print(grade(args.submissions, out=args.out, jobs=args.jobs, feedback=not args.no_feedback))
     else:
         print(report(graded=args.graded, out=args.out))
     return 0

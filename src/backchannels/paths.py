@@ -56,3 +56,22 @@ def user_data_dir() -> Path:
         base = Path(os.environ.get("XDG_DATA_HOME", Path.home() / ".local" / "share")) / "backchannels"
     base.mkdir(parents=True, exist_ok=True)
     return base
+
+
+def user_cache_dir() -> Path:
+    """Return the per-user folder for files that can be rebuilt at will (created on first use).
+
+    BACKCHANNELS_CACHE_DIR overrides it; otherwise XDG_CACHE_HOME (or ~/.cache) on Linux,
+    ~/Library/Caches on macOS, %LOCALAPPDATA% on Windows.
+    """
+    override = os.environ.get("BACKCHANNELS_CACHE_DIR")
+    if override:
+        base = Path(override).expanduser()
+    elif os.name == "nt":
+        base = Path(os.environ.get("LOCALAPPDATA", Path.home() / "AppData" / "Local")) / "backchannels" / "Cache"
+    elif os.uname().sysname == "Darwin":
+        base = Path.home() / "Library" / "Caches" / "backchannels"
+    else:
+        base = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "backchannels"
+    base.mkdir(parents=True, exist_ok=True)
+    return base
