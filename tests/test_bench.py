@@ -244,7 +244,9 @@ def test_grading_reports_why_it_cannot_run(tmp_path: Path) -> None:
 def test_cli_options() -> None:
     quick = parse_args(["--quick", "--only", "widgets,grading"])
     assert quick.parts == ["widgets", "grading"] and quick.repeat == 1 and quick.clicks == 50
+    assert not quick.with_test_suite
     full = parse_args([])
     assert full.parts == ["notebooks", "widgets", "memory", "grading", "setup"] and full.repeat == 3
+    assert full.with_test_suite and not parse_args(["--no-test-suite"]).with_test_suite
     with pytest.raises(SystemExit):
         parse_args(["--only", "speed"])
