@@ -24,7 +24,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-
 HIDDEN_BEGIN = "### BEGIN HIDDEN TESTS"
 HIDDEN_END = "### END HIDDEN TESTS"
 MAX_FILE_BYTES = 50_000_000
@@ -388,8 +387,8 @@ def default_jobs() -> int:
 
 def _import_for_results() -> None:
     """Import the libraries that read the gradebook and write the CSV."""
-    import pandas  # noqa: F401
     import nbgrader.api  # noqa: F401
+    import pandas  # noqa: F401
 
 
 def grade(submissions: Path, out: Path | None = None, jobs: int | None = None,

@@ -14,8 +14,6 @@ from traitlets import Bool, Integer
 from backchannels.grading import HIDDEN_BEGIN, HIDDEN_END
 
 
-
-
 class HideHiddenTests(Preprocessor):
     """Remove hidden-test code, and the tracebacks that quote it, from feedback notebooks."""
 
