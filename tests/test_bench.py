@@ -96,7 +96,7 @@ def test_markdown_table_has_a_row_per_figure_with_verdicts() -> None:
     text = render_markdown(_figures(), MACHINE, {"quick": True})
     rows = [line for line in text.splitlines() if line.startswith("| ")]
     assert len(rows) == 1 + 3  # header + figures
-    assert "| notebooks | 00_start_here.ipynb run time | median | 2.1 s | 2.1 | 2 | 2.2 | 3 | 1.5 | ≤ 1.5× floor | met |" in text
+    assert "| notebooks | 00_start_here.ipynb run time | median | 2.1 s | 2.1 | 2 | 2.2 | 3 | 1.5 | 1.4 | ≤ 1.5× floor | met |" in text
     assert "NOT met" in rows[2] and "a \\| pipe" in rows[2]
     assert "not measured: no grading.py" in rows[3]
     assert "2 CPUs" in text
@@ -109,7 +109,7 @@ def test_write_results_writes_markdown_and_json(tmp_path: Path) -> None:
     assert data["machine"]["cpus"] == 2 and data["options"] == {"quick": True}
     first, second, third = data["figures"]
     assert first["median"] == 2.1 and first["min"] == 2.0 and first["max"] == 2.2 and first["verdict"] == "met"
-    assert first["threshold"] == pytest.approx(2.25)
+    assert first["threshold"] == pytest.approx(2.25) and first["ratio_to_floor"] == pytest.approx(1.4)
     assert second["statistic"] == "p95" and second["verdict"] == "NOT met"
     assert third["value"] is None and third["median"] is None and third["verdict"].startswith("not measured")
 
@@ -246,7 +246,7 @@ def test_cli_options() -> None:
     assert quick.parts == ["widgets", "grading"] and quick.repeat == 1 and quick.clicks == 50
     assert not quick.with_test_suite
     full = parse_args([])
-    assert full.parts == ["notebooks", "widgets", "memory", "grading", "setup"] and full.repeat == 3
+    assert full.parts == ["notebooks", "widgets", "memory", "grading", "setup"] and full.repeat == 5
     assert full.with_test_suite and not parse_args(["--no-test-suite"]).with_test_suite
     with pytest.raises(SystemExit):
         parse_args(["--only", "speed"])

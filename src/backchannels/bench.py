@@ -107,6 +107,12 @@ class Figure:
     note: str = ""
     not_measured: str | None = None
 
+    def ratio(self) -> float | None:
+        """Return the value divided by the floor (None without a floor or samples)."""
+        if not self.samples or not self.floor:
+            return None
+        return self.value / self.floor
+
     @property
     def value(self) -> float:
         """Return the statistic that is compared with the target."""
@@ -132,6 +138,7 @@ class Figure:
             "part": self.part, "name": self.name, "unit": self.unit, "statistic": self.statistic,
             "value": _clean(self.value) if self.samples else None, **stats,
             "samples": [_clean(s) for s in self.samples], "floor": _clean(self.floor),
+            "ratio_to_floor": _clean(self.ratio()),
             "target": self.target.describe(self.unit) if self.target else None,
             "threshold": _clean(self.target.threshold(self.floor)) if self.target else None,
             "verdict": self.verdict(), "note": self.note,
@@ -167,13 +174,14 @@ def render_markdown(figures: Sequence[Figure], machine: dict[str, Any], options:
         f"Run {machine.get('when_utc', '?')} on {machine.get('cpus', '?')} CPUs, load average "
         f"{machine.get('load_average_1_5_15', '?')}, Python {machine.get('python', '?')} "
         f"({machine.get('platform', '?')}). Options: {json.dumps(options, sort_keys=True)}.", "",
-        "| Part | Figure | Statistic | Value | Median | Min | Max | n | Floor | Target | Verdict | Note |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|",
+        "| Part | Figure | Statistic | Value | Median | Min | Max | n | Floor | ÷ floor | Target | Verdict | Note |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for f in figures:
         s = summarize(f.samples)
         cells = [f.part, f.name, f.statistic, f"{_fmt(f.value if f.samples else None)} {f.unit}".strip(),
                  _fmt(s["median"]), _fmt(s["min"]), _fmt(s["max"]), str(s["n"]), _fmt(f.floor),
+                 _fmt(f.ratio()),
                  f.target.describe(f.unit) if f.target else "–", f.verdict(), f.note]
         lines.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
     lines.append("")
@@ -201,7 +209,8 @@ def format_line(figure: Figure) -> str:
     head = f"[{figure.part}] {figure.name}"
     if not figure.samples:
         return f"{head}: {figure.verdict()}"
-    floor = f", floor {_fmt(figure.floor)} {figure.unit}" if figure.floor is not None else ""
+    floor = (f", floor {_fmt(figure.floor)} {figure.unit} ({_fmt(figure.ratio())}× floor)"
+             if figure.floor is not None else "")
     target = f", target {figure.target.describe(figure.unit)}" if figure.target else ""
     return (f"{head}: {figure.statistic} {_fmt(figure.value)} {figure.unit} "
             f"(min {_fmt(min(figure.samples))}, max {_fmt(max(figure.samples))}, n {len(figure.samples)})"
@@ -871,7 +880,7 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m backchannels.bench", description=__doc__.splitlines()[0])
     parser.add_argument("--only", default=",".join(PARTS),
                         help=f"comma-separated parts to run (default all): {','.join(PARTS)}")
-    parser.add_argument("--repeat", type=int, default=None, help="runs per figure (default 3; 1 with --quick)")
+    parser.add_argument("--repeat", type=int, default=None, help="runs per lesson figure (default 5; 1 with --quick; nbval at most 3)")
     parser.add_argument("--quick", action="store_true",
                         help="one run per figure, 50 clicks, grading of 10 submissions only")
     parser.add_argument("--clicks", type=int, default=None, help="clicks per widget kind (default 100; 50 with --quick)")
@@ -886,7 +895,7 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         parser.error(f"unknown part(s) {unknown}; choose from {','.join(PARTS)}")
     args.parts = parts
     args.with_test_suite = not (args.no_test_suite or args.quick)
-    args.repeat = args.repeat or (1 if args.quick else 3)
+    args.repeat = args.repeat or (1 if args.quick else 5)
     args.clicks = max(args.clicks or (50 if args.quick else 100), 1)
     return args
 
@@ -914,7 +923,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         steps.append(("notebooks/memory", lambda: bench_notebooks(
             root, args.repeat, times="notebooks" in args.parts, memory="memory" in args.parts)))
     if "notebooks" in args.parts:
-        steps.append(("nbval", lambda: [bench_nbval(root, args.repeat)]))
+        steps.append(("nbval", lambda: [bench_nbval(root, min(args.repeat, 3))]))
     if "widgets" in args.parts:
         steps.append(("widgets", lambda: bench_widgets(root, args.clicks)))
     if "grading" in args.parts:
