@@ -22,6 +22,7 @@ from backchannels.bench import (
     parse_args,
     percentile,
     render_markdown,
+    render_summary,
     rotate_strings,
     scores_identical,
     solution_text,
@@ -112,6 +113,15 @@ def test_write_results_writes_markdown_and_json(tmp_path: Path) -> None:
     assert first["threshold"] == pytest.approx(2.25) and first["ratio_to_floor"] == pytest.approx(1.4)
     assert second["statistic"] == "p95" and second["verdict"] == "NOT met"
     assert third["value"] is None and third["median"] is None and third["verdict"].startswith("not measured")
+
+
+def test_summary_lists_only_figures_with_a_target(tmp_path: Path) -> None:
+    md, js = write_results(_figures(), tmp_path / "bench", MACHINE, {"quick": True})
+    summary = render_summary(json.loads(js.read_text(encoding="utf-8")))
+    rows = [line for line in summary.splitlines() if line.startswith("| ")]
+    assert rows[0].startswith("| Figure | Measured | Floor | Target | Verdict |")
+    assert "| notebooks: 00_start_here.ipynb run time | median 2.1 s (2–2.2, n=3) | 1.5 s (× 1.4) | ≤ 1.5× floor | met |" in rows
+    assert "2 CPUs" in summary
 
 
 def test_printed_line_names_value_target_and_verdict() -> None:

@@ -188,6 +188,28 @@ def render_markdown(figures: Sequence[Figure], machine: dict[str, Any], options:
     return "\n".join(lines)
 
 
+def render_summary(results: dict[str, Any]) -> str:
+    """Return a short Markdown table of the figures that have a target, from a results.json document."""
+    lines = ["| Figure | Measured | Floor | Target | Verdict |", "|---|---|---|---|---|"]
+    for f in results.get("figures", []):
+        if not f.get("target"):
+            continue
+        unit = f["unit"]
+        measured = "–" if f["value"] is None else f"{f['statistic']} {_fmt(f['value'])} {unit}".strip()
+        if f.get("n", 0) > 1:
+            measured += f" ({_fmt(f['min'])}–{_fmt(f['max'])}, n={f['n']})"
+        floor = "–" if f.get("floor") is None else f"{_fmt(f['floor'])} {unit}"
+        if f.get("ratio_to_floor") is not None:
+            floor += f" (× {_fmt(f['ratio_to_floor'])})"
+        name = f"{f['part']}: {f['name']}".replace("|", "\\|")
+        lines.append(f"| {name} | {measured} | {floor} | {f['target']} | {f['verdict']} |")
+    machine = results.get("machine", {})
+    lines += ["", f"Measured {machine.get('when_utc', '?')} on {machine.get('cpus', '?')} CPUs "
+              f"(load average {machine.get('load_average_1_5_15', '?')}), Python {machine.get('python', '?')}, "
+              f"{machine.get('platform', '?')}."]
+    return "\n".join(lines) + "\n"
+
+
 def render_json(figures: Sequence[Figure], machine: dict[str, Any], options: dict[str, Any]) -> dict[str, Any]:
     """Return the results as JSON-ready data."""
     return {"machine": machine, "options": options, "figures": [f.to_dict() for f in figures]}
@@ -888,6 +910,8 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--no-test-suite", action="store_true",
                         help="setup: skip timing a green `make test` in the fresh clone (skipped by --quick)")
     parser.add_argument("--out", type=Path, default=None, help="results folder (default bench/ in the checkout)")
+    parser.add_argument("--summary", type=Path, default=None, metavar="RESULTS_JSON",
+                        help="print the short table of targets from a results.json, run nothing")
     args = parser.parse_args(argv)
     parts = [p.strip() for p in args.only.split(",") if p.strip()]
     unknown = sorted(set(parts) - set(PARTS))
@@ -910,6 +934,9 @@ def default_jobs() -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the selected parts, print every figure with its target and verdict, write the results."""
     args = parse_args(argv)
+    if args.summary:
+        print(render_summary(json.loads(args.summary.read_text(encoding="utf-8"))), end="")
+        return 0
     root = checkout_root()
     user_dir = tempfile.mkdtemp(prefix="bc-bench-user-")
     os.environ["BACKCHANNELS_USER_DIR"] = user_dir  # kernels inherit it: no progress in the real folder
