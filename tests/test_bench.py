@@ -116,7 +116,7 @@ def test_write_results_writes_markdown_and_json(tmp_path: Path) -> None:
 
 
 def test_summary_lists_only_figures_with_a_target(tmp_path: Path) -> None:
-    md, js = write_results(_figures(), tmp_path / "bench", MACHINE, {"quick": True})
+    _, js = write_results(_figures(), tmp_path / "bench", MACHINE, {"quick": True})
     summary = render_summary(json.loads(js.read_text(encoding="utf-8")))
     rows = [line for line in summary.splitlines() if line.startswith("| ")]
     assert rows[0].startswith("| Figure | Measured | Floor | Target | Verdict |")

@@ -171,9 +171,9 @@ def render_markdown(figures: Sequence[Figure], machine: dict[str, Any], options:
     """Return the results as a Markdown document with one table row per figure."""
     lines = [
         "# Back Channels benchmark results", "",
-        f"Run {machine.get('when_utc', '?')} on {machine.get('cpus', '?')} CPUs, load average "
-        f"{machine.get('load_average_1_5_15', '?')}, Python {machine.get('python', '?')} "
-        f"({machine.get('platform', '?')}). Options: {json.dumps(options, sort_keys=True)}.", "",
+        (f"Run {machine.get('when_utc', '?')} on {machine.get('cpus', '?')} CPUs, load average "
+         f"{machine.get('load_average_1_5_15', '?')}, Python {machine.get('python', '?')} "
+         f"({machine.get('platform', '?')}). Options: {json.dumps(options, sort_keys=True)}."), "",
         "| Part | Figure | Statistic | Value | Median | Min | Max | n | Floor | ÷ floor | Target | Verdict | Note |",
         "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
@@ -204,9 +204,9 @@ def render_summary(results: dict[str, Any]) -> str:
         name = f"{f['part']}: {f['name']}".replace("|", "\\|")
         lines.append(f"| {name} | {measured} | {floor} | {f['target']} | {f['verdict']} |")
     machine = results.get("machine", {})
-    lines += ["", f"Measured {machine.get('when_utc', '?')} on {machine.get('cpus', '?')} CPUs "
-              f"(load average {machine.get('load_average_1_5_15', '?')}), Python {machine.get('python', '?')}, "
-              f"{machine.get('platform', '?')}."]
+    lines += ["", (f"Measured {machine.get('when_utc', '?')} on {machine.get('cpus', '?')} CPUs "
+                   f"(load average {machine.get('load_average_1_5_15', '?')}), Python {machine.get('python', '?')}, "
+                   f"{machine.get('platform', '?')}.")]
     return "\n".join(lines) + "\n"
 
 
