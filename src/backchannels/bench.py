@@ -2,6 +2,7 @@
 
     python -m backchannels.bench [--only notebooks,widgets,memory,grading,setup] [--repeat N]
                                  [--quick] [--clicks N] [--jobs N] [--no-test-suite] [--out bench/]
+    python -m backchannels.bench --summary bench/results.json   # the short table of targets
 
 Every figure is printed with its target and whether it is met, and written to
 ``bench/results.md`` (a Markdown table) and ``bench/results.json``. A part that cannot run here
