@@ -321,8 +321,8 @@ def lesson_notebooks(root: Path) -> list[Path]:
     return sorted(p for p in (root / "notebooks").glob("*.ipynb") if re.match(r"\d\d_", p.name))
 
 
-async def _execute(notebook: Any, cwd: Path, timeout: int) -> tuple[float, int]:
-    """Run a notebook in a fresh kernel; return (seconds from kernel start to last cell, kernel RSS)."""
+async def _execute(notebook: Any, cwd: Path, timeout: int) -> tuple[float, int, int]:
+    """Run a notebook in a fresh kernel; return (seconds from kernel start to last cell, kernel RSS, USS)."""
     import psutil
     from jupyter_core.utils import ensure_async
     from nbclient import NotebookClient
@@ -338,12 +338,17 @@ async def _execute(notebook: Any, cwd: Path, timeout: int) -> tuple[float, int]:
             await client.async_execute_cell(cell, index, execution_count=client.code_cells_executed + 1)
         elapsed = time.perf_counter() - start
         pid = client.km.provisioner.pid  # type: ignore[union-attr]
-        rss = psutil.Process(pid).memory_info().rss
-    return elapsed, rss
+        memory = psutil.Process(pid).memory_full_info()
+    return elapsed, memory.rss, memory.uss
 
 
-def run_notebook(notebook: Any, cwd: Path, timeout: int = 600) -> tuple[float, int]:
-    """Run a notebook top to bottom in a fresh kernel; return (seconds, kernel RSS in bytes)."""
+def run_notebook(notebook: Any, cwd: Path, timeout: int = 600) -> tuple[float, int, int]:
+    """Run a notebook top to bottom in a fresh kernel; return (seconds, kernel RSS, kernel USS in bytes).
+
+    RSS counts the shared libraries' pages the kernel has mapped, which depends on what the page
+    cache holds (a fresh install maps more); USS is the memory only this kernel holds, what each
+    further student costs a hub.
+    """
     return asyncio.run(_execute(notebook, cwd, timeout))
 
 
@@ -354,17 +359,18 @@ def bench_notebooks(root: Path, repeat: int, *, times: bool, memory: bool) -> li
     figures: list[Figure] = []
     for path in lesson_notebooks(root):
         lesson = nbformat.read(path, as_version=4)
-        t_lesson, t_floor, m_lesson, m_floor = [], [], [], []
+        t_lesson, t_floor, m_lesson, m_floor, u_lesson = [], [], [], [], []
         try:
             modules = lesson_modules(lesson, path.parent)
             floor = floor_notebook(lesson, modules)
             for _ in range(repeat):
-                seconds, rss = run_notebook(floor, path.parent)
+                seconds, rss, _ = run_notebook(floor, path.parent)
                 t_floor.append(seconds)
                 m_floor.append(rss / MB)
-                seconds, rss = run_notebook(nbformat.read(path, as_version=4), path.parent)
+                seconds, rss, uss = run_notebook(nbformat.read(path, as_version=4), path.parent)
                 t_lesson.append(seconds)
                 m_lesson.append(rss / MB)
+                u_lesson.append(uss / MB)
         except Exception as error:  # noqa: BLE001 - one broken lesson must not stop the bench
             reason = f"{type(error).__name__}: {str(error).splitlines()[0][:120] if str(error) else ''}"
             if times:
@@ -383,6 +389,8 @@ def bench_notebooks(root: Path, repeat: int, *, times: bool, memory: bool) -> li
             figures.append(Figure("memory", f"{path.name} kernel RSS", "MB", m_lesson,
                                   floor=statistics.median(m_floor), target=Target(150),
                                   note="kernel process after the last cell"))
+            figures.append(Figure("memory", f"{path.name} kernel USS", "MB", u_lesson,
+                                  note="memory no other process shares (RSS less shared-library pages)"))
     return figures
 
 
