@@ -35,7 +35,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from backchannels.grading import default_jobs, tool_env
+
 PARTS = ("notebooks", "widgets", "memory", "grading", "setup")
+PYTHON3 = {"name": "python3", "display_name": "Python 3", "language": "python"}  # the lessons' kernelspec
 GRADING_SIZES = (10, 50, 100)
 MB = 1_000_000
 
@@ -271,7 +274,7 @@ def floor_notebook(notebook: Any, modules: Iterable[str] = ()) -> Any:
     import nbformat
 
     floor = nbformat.v4.new_notebook(metadata={"kernelspec": notebook.metadata.get(
-        "kernelspec", {"name": "python3", "display_name": "Python 3", "language": "python"})})
+        "kernelspec", PYTHON3)})
     floor.cells = [nbformat.v4.new_code_cell(source) for source in import_cells(notebook)]
     names = sorted(set(modules))
     if names:
@@ -304,16 +307,20 @@ def printed_modules(notebook: Any) -> set[str]:
     raise RuntimeError("the module probe cell printed nothing")
 
 
-def lesson_modules(notebook: Any, cwd: Path, timeout: int = 600) -> set[str]:
-    """Run the lesson once (a warm-up) and return the modules it loads that a bare kernel has not."""
+def bare_kernel_modules(cwd: Path, timeout: int = 600) -> set[str]:
+    """Return the modules a fresh python3 kernel has loaded before any cell of a lesson runs."""
     import nbformat
 
-    bare = with_modules_cell(nbformat.v4.new_notebook(metadata={"kernelspec": notebook.metadata.get(
-        "kernelspec", {"name": "python3"})}))
-    lesson = with_modules_cell(notebook)
+    bare = with_modules_cell(nbformat.v4.new_notebook(metadata={"kernelspec": PYTHON3}))
     run_notebook(bare, cwd, timeout)
+    return printed_modules(bare)
+
+
+def lesson_modules(notebook: Any, cwd: Path, bare: set[str], timeout: int = 600) -> set[str]:
+    """Run the lesson once (a warm-up) and return the modules it loads beyond the ``bare`` kernel's."""
+    lesson = with_modules_cell(notebook)
     run_notebook(lesson, cwd, timeout)
-    return {m for m in printed_modules(lesson) - printed_modules(bare) if not m.startswith("__")}
+    return {m for m in printed_modules(lesson) - bare if not m.startswith("__")}
 
 
 def lesson_notebooks(root: Path) -> list[Path]:
@@ -357,11 +364,12 @@ def bench_notebooks(root: Path, repeat: int, *, times: bool, memory: bool) -> li
     import nbformat
 
     figures: list[Figure] = []
+    bare = bare_kernel_modules(root / "notebooks")
     for path in lesson_notebooks(root):
         lesson = nbformat.read(path, as_version=4)
         t_lesson, t_floor, m_lesson, m_floor, u_lesson = [], [], [], [], []
         try:
-            modules = lesson_modules(lesson, path.parent)
+            modules = lesson_modules(lesson, path.parent, bare)
             floor = floor_notebook(lesson, modules)
             for _ in range(repeat):
                 seconds, rss, _ = run_notebook(floor, path.parent)
@@ -401,7 +409,7 @@ def bench_nbval(root: Path, repeat: int) -> Figure:
     samples: list[float] = []
     for _ in range(repeat):
         start = time.perf_counter()
-        done = subprocess.run(command, cwd=root, capture_output=True, text=True, env=_kernel_env(root),
+        done = subprocess.run(command, cwd=root, capture_output=True, text=True, env=tool_env(),
                               check=False)
         samples.append(time.perf_counter() - start)
         if done.returncode != 0:
@@ -456,8 +464,7 @@ def widget_notebook(bank: Path) -> Any:
     """Return the notebook the widget bench opens: the floor widget, then the quiz of a bank."""
     import nbformat
 
-    nb = nbformat.v4.new_notebook(metadata={"kernelspec": {"name": "python3", "display_name": "Python 3",
-                                                           "language": "python"}})
+    nb = nbformat.v4.new_notebook(metadata={"kernelspec": PYTHON3})
     nb.cells = [nbformat.v4.new_code_cell(FLOOR_WIDGET),
                 nbformat.v4.new_code_cell(f"from backchannels.quiz import show_quiz\nshow_quiz({str(bank)!r}, seed=0)")]
     return nb
@@ -572,7 +579,7 @@ def bench_widgets(root: Path, clicks: int, bank: Path | None = None) -> list[Fig
         nbformat.write(widget_notebook(bank.resolve()), Path(serve) / "bench_widgets.ipynb")
         args = ["--disable-background-networking", "--disable-component-update", "--no-first-run",
                 "--disable-sync", "--disable-gpu"] + (["--no-sandbox"] if os.geteuid() == 0 else [])
-        with LabServer(root_dir=Path(serve), env=_kernel_env(root)) as server, sync_playwright() as pw:
+        with LabServer(root_dir=Path(serve), env=tool_env()) as server, sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=chromium, headless=True, args=args)
             try:
                 page = browser.new_context(viewport={"width": 1400, "height": 900}).new_page()
@@ -751,7 +758,7 @@ def bench_grading(root: Path, sizes: Sequence[int], jobs: int) -> list[Figure]:
                 for n in sizes]
     course = root / "exercises"
     assignment = first_assignment(course)
-    env = _kernel_env(root)
+    env = tool_env()
     figures: list[Figure] = []
     for n in sizes:
         try:
@@ -885,17 +892,6 @@ def _pip_cache_note() -> str:
 # ---------------------------------------------------------------- command line
 
 
-def _kernel_env(root: Path) -> dict[str, str]:
-    """Return the environment for kernels and subprocesses: the checkout's src first, a scratch user folder."""
-    env = dict(os.environ)
-    src = str(root / "src")
-    env["PYTHONPATH"] = os.pathsep.join([src, *[p for p in env.get("PYTHONPATH", "").split(os.pathsep) if p and p != src]])
-    env.setdefault("MPLBACKEND", "Agg")
-    bin_dir = str(Path(sys.executable).parent)  # nbgrader runs `alembic` from PATH
-    env["PATH"] = os.pathsep.join([bin_dir, *[p for p in env.get("PATH", "").split(os.pathsep) if p != bin_dir]])
-    return env
-
-
 def checkout_root() -> Path:
     """Return the checkout the bench runs in (it needs notebooks/ and tests/support/)."""
     from backchannels.paths import repo_root
@@ -933,23 +929,17 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     return args
 
 
-def default_jobs() -> int:
-    """Return the parallel grader's default number of workers."""
-    from backchannels.grading import default_jobs as grader_default
-
-    return grader_default()
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the selected parts, print every figure with its target and verdict, write the results."""
     args = parse_args(argv)
+    jobs = args.jobs or default_jobs()
     if args.summary:
         print(render_summary(json.loads(args.summary.read_text(encoding="utf-8"))), end="")
         return 0
     root = checkout_root()
     user_dir = tempfile.mkdtemp(prefix="bc-bench-user-")
     os.environ["BACKCHANNELS_USER_DIR"] = user_dir  # kernels inherit it: no progress in the real folder
-    os.environ.update({k: v for k, v in _kernel_env(root).items() if k in ("PYTHONPATH", "MPLBACKEND")})
+    os.environ.update({k: v for k, v in tool_env().items() if k in ("PYTHONPATH", "MPLBACKEND")})
     machine = machine_info()
     print(f"Back Channels bench on {machine['cpus']} CPUs, load {machine['load_average_1_5_15']}; "
           f"parts {','.join(args.parts)}; repeat {args.repeat}", flush=True)
@@ -964,7 +954,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         steps.append(("widgets", lambda: bench_widgets(root, args.clicks)))
     if "grading" in args.parts:
         sizes = GRADING_SIZES[:1] if args.quick else GRADING_SIZES
-        steps.append(("grading", lambda: bench_grading(root, sizes, args.jobs or default_jobs())))
+        steps.append(("grading", lambda: bench_grading(root, sizes, jobs)))
     if "setup" in args.parts:
         steps.append(("setup", lambda: bench_setup(root, args.with_test_suite)))
     for label, step in steps:
@@ -978,7 +968,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"  ({label} took {time.perf_counter() - start:.0f} s)", flush=True)
         figures.extend(new)
     options = {"parts": args.parts, "repeat": args.repeat, "quick": args.quick, "clicks": args.clicks,
-               "jobs": args.jobs or default_jobs(), "with_test_suite": args.with_test_suite}
+               "jobs": jobs, "with_test_suite": args.with_test_suite}
     md, js = write_results(figures, args.out or root / "bench", machine, options)
     print(f"Wrote {md} and {js}")
     shutil.rmtree(user_dir, ignore_errors=True)

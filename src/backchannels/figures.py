@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import base64
+import ctypes
+import functools
 import html
 import io
-from typing import Any
+from collections.abc import Callable
 
 from matplotlib.figure import Figure
 
@@ -34,9 +36,17 @@ def _drop_pixel_buffer(fig: Figure) -> None:
     from matplotlib.text import Text
 
     for text in fig.findobj(Text):
-        if getattr(text, "_renderer", None) is not None:
-            text._renderer = None
+        text._renderer = None
     _return_freed_pages()
+
+
+@functools.cache
+def _malloc_trim() -> Callable[[int], int] | None:
+    """Return glibc's ``malloc_trim``, or None where there is no glibc."""
+    try:
+        return ctypes.CDLL("libc.so.6").malloc_trim
+    except (OSError, AttributeError):
+        return None
 
 
 def _return_freed_pages() -> None:
@@ -44,20 +54,9 @@ def _return_freed_pages() -> None:
 
     Dask documents ``malloc_trim`` as the remedy for the same effect in its workers.
     """
-    global _MALLOC_TRIM
-    if _MALLOC_TRIM is None:
-        _MALLOC_TRIM = False
-        try:
-            import ctypes
-
-            _MALLOC_TRIM = ctypes.CDLL("libc.so.6").malloc_trim
-        except (OSError, AttributeError):
-            pass
-    if _MALLOC_TRIM:
-        _MALLOC_TRIM(0)
-
-
-_MALLOC_TRIM: Any = None
+    trim = _malloc_trim()
+    if trim is not None:
+        trim(0)
 
 
 def figure_html(fig: Figure, alt: str, width: int | None = None) -> str:

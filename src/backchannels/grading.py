@@ -39,13 +39,14 @@ def course_dir() -> Path:
 # running nbgrader
 
 
-def _env() -> dict[str, str]:
-    """Return an environment in which nbgrader, alembic and the package are found."""
+def tool_env() -> dict[str, str]:
+    """Return an environment in which subprocesses find nbgrader, alembic and this package first."""
     env = dict(os.environ)
-    bindir = str(Path(sys.executable).parent)
-    env["PATH"] = bindir + os.pathsep + env.get("PATH", "")
+    bindir = str(Path(sys.executable).parent)  # nbgrader runs `alembic` from PATH
     src = str(Path(__file__).resolve().parents[1])
-    env["PYTHONPATH"] = src + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
+    for name, first in (("PATH", bindir), ("PYTHONPATH", src)):
+        rest = [p for p in env.get(name, "").split(os.pathsep) if p and p != first]
+        env[name] = os.pathsep.join([first, *rest])
     env.setdefault("MPLBACKEND", "Agg")
     return env
 
@@ -65,7 +66,7 @@ def _nbgrader(args: list[str], root: Path, log: Path | None = None,
     ``while_running`` is called about twice a second until the command ends (progress).
     """
     with open(log or os.devnull, "a") as out:
-        process = subprocess.Popen(_nbgrader_command(args, root), cwd=root, env=_env(),
+        process = subprocess.Popen(_nbgrader_command(args, root), cwd=root, env=tool_env(),
                                    stdout=out, stderr=subprocess.STDOUT)
         while True:
             try:
