@@ -138,7 +138,7 @@ def test_case_timeline_labels_do_not_overlap() -> None:
 
 def test_show_timeline_gives_an_image_with_alt_text_naming_every_case() -> None:
     html = bc.show_timeline(CASES, EVENTS).data
-    assert html.startswith("<img src=\"data:image/png;base64,")
+    assert html.startswith("<img src=\"data:image/svg+xml;base64,")
     for name in CASES["name"]:
         assert bc.html.escape(name, quote=True) in html
 

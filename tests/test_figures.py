@@ -10,7 +10,7 @@ import pytest
 from matplotlib.backends.backend_agg import RendererAgg
 from matplotlib.figure import Figure
 
-from backchannels.figures import figure_html, figure_png
+from backchannels.figures import figure_html, figure_png, figure_svg
 
 
 def test_the_lesson_figures_never_import_pyplot() -> None:
@@ -22,7 +22,7 @@ def test_the_lesson_figures_never_import_pyplot() -> None:
         "from backchannels.data import load_cases\n"
         "c = load_cases()\n"
         "cases.show_timeline(); cases.show_compare(c); cases.show_years_to_public(c)\n"
-        "channels.channel_map(); model_widgets.leak_curve(Scenario()); legal_plots.logan_timeline_png()\n"
+        "channels.channel_map(); model_widgets.leak_curve(Scenario()); legal_plots.show_logan_timeline()\n"
         "print('matplotlib.pyplot' in sys.modules)\n"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
@@ -52,3 +52,12 @@ def test_figure_html_needs_alt_text() -> None:
     assert 'alt="A line"' in figure_html(fig, "A line")
     with pytest.raises(ValueError, match="alt text"):
         figure_html(fig, "  ")
+
+
+def test_figure_html_is_svg_whose_words_are_text_and_stable() -> None:
+    fig = Figure(figsize=(6, 3))
+    fig.subplots().set_title("Secret talks, 1962")
+    svg = figure_svg(fig)
+    assert b"<svg" in svg and b">Secret talks, 1962</text>" in svg  # text, not glyph outlines
+    assert figure_svg(fig) == svg  # no date or random ids: the same figure gives the same bytes
+    assert figure_html(fig, "A title").startswith('<img src="data:image/svg+xml;base64,')

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import ipywidgets
 import pytest
+from ipywidgets.widgets import widget as widget_registry
 
 from backchannels.quiz import show_question, show_quiz, show_score
 from backchannels.quiz import widgets as quiz_widgets
@@ -438,3 +439,20 @@ def test_nbgrader_execution_shows_static_text_only(monkeypatch):
         assert "application/vnd.jupyter.widget-view+json" not in view._repr_mimebundle_()
     assert "Tick every feature" in show_question("demo_q2")._repr_mimebundle_()["text/plain"]
     assert len(_instances) == before, "no widget may be created under nbgrader"
+
+
+def _models() -> set[str]:
+    """Return the ids of every widget model the kernel holds now."""
+    return set(widget_registry._instances)
+
+
+def test_questions_share_layout_and_style_models():
+    # Every model is a message to the page; issue 11 measured ~40 ms of kernel time per question.
+    show_question("demo_q1", seed=1)  # the shared models exist from here on
+    before = _models()
+    show_question("demo_q1", seed=1)
+    view_models = _models() - before
+    # prompt, radios, 4 buttons, button row, 3 message areas, question box, quiz box, score line
+    assert len(view_models) <= 13, len(view_models)
+    types = {type(widget_registry._instances[m]).__name__ for m in view_models}
+    assert not types & {"Layout", "DescriptionStyle", "ButtonStyle", "HTMLStyle"}, types

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-import base64
+from typing import TYPE_CHECKING
 
 from IPython.display import HTML
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 # (year, label, kind) — kind: "origin", "indictment", "invoked" (accused or debated, never charged), "law".
 LOGAN_TIMELINE: list[tuple[int, str, str]] = [
@@ -28,11 +31,9 @@ _STYLE = {"origin": ("#555555", "s", "Origin"), "law": ("#1f4e79", "D", "Law and
           "invoked": ("#c27c0e", "o", "Invoked in politics, never charged")}
 
 
-def logan_timeline_png() -> bytes:
-    """Draw the Logan Act timeline and return it as PNG bytes."""
+def logan_timeline_figure() -> Figure:
+    """Draw the Logan Act timeline: one marker and label per event, coloured by kind."""
     from matplotlib.figure import Figure
-
-    from backchannels.figures import figure_png
 
     fig = Figure(figsize=(11, 5.2), dpi=100)
     ax = fig.subplots()
@@ -55,11 +56,11 @@ def logan_timeline_png() -> bytes:
     ax.grid(axis="x", alpha=0.3)
     # Fixed margins (what tight_layout finds for these fixed labels) spare a layout pass per render.
     fig.subplots_adjust(left=0.014, right=0.986, top=0.93, bottom=0.112)
-    return figure_png(fig)
+    return fig
 
 
 def show_logan_timeline() -> HTML:
     """Return the Logan Act timeline as an image with alt text."""
-    data = base64.b64encode(logan_timeline_png()).decode("ascii")
-    return HTML(f"<figure><img src='data:image/png;base64,{data}' alt=\"{ALT_TEXT}\" style='max-width:100%'>"
-                f"<figcaption>{ALT_TEXT}</figcaption></figure>")
+    from backchannels.figures import figure_html
+
+    return HTML(f"<figure>{figure_html(logan_timeline_figure(), ALT_TEXT)}<figcaption>{ALT_TEXT}</figcaption></figure>")

@@ -20,7 +20,11 @@ from pathlib import Path
 from typing import Any, Protocol
 
 import ipywidgets as widgets
-from ipywidgets.widgets.widget_string import HTMLStyle  # not exported at the top level
+
+# Style classes that ipywidgets does not export at the top level:
+from ipywidgets.widgets.widget_bool import CheckboxStyle
+from ipywidgets.widgets.widget_description import DescriptionStyle
+from ipywidgets.widgets.widget_string import HTMLStyle, TextStyle
 
 from backchannels.quiz.bank import (
     Bank,
@@ -77,6 +81,8 @@ STYLE = """<style>
 .bc-question .jupyter-button { width: auto; padding: 0 14px; }
 .bc-question .jupyter-button:focus-visible { outline: 2px solid var(--jp-brand-color1, #1976d2);
   outline-offset: 2px; }
+/* A message area takes no room until it has something to say. */
+.bc-message:has(> .widget-html-content:empty) { display: none; }
 .bc-feedback, .bc-hint, .bc-answer { padding: 4px 10px; border-left: 4px solid; margin: 2px 0; }
 .bc-feedback p, .bc-hint p, .bc-answer p { margin: 4px 0; }
 .bc-feedback-right { border-color: #2e7d32; background: rgba(46, 125, 50, 0.07); }
@@ -90,10 +96,23 @@ STYLE = """<style>
 
 FULL = widgets.Layout(width="100%")
 # Each widget otherwise gets its own layout and style models, each one more message to the page;
-# widgets whose look never changes share these, which halves the models per question.
+# widgets whose look never changes share these, which cuts the models per question by half or more.
 PLAIN = widgets.Layout()
+AUTO_WIDTH = widgets.Layout(width="auto")
+ROW_WIDTH = widgets.Layout(width="100%", max_width="46em")
 BUTTON_STYLE = widgets.ButtonStyle()
 HTML_STYLE = HTMLStyle()
+CHECKBOX_STYLE = CheckboxStyle()
+TEXT_STYLE = TextStyle(description_width="initial")
+LABEL_INITIAL = DescriptionStyle(description_width="initial")
+_LABEL_STYLES: dict[str, DescriptionStyle] = {"initial": LABEL_INITIAL}
+
+
+def _label_style(width: str) -> DescriptionStyle:
+    """Return the one shared description style of a given label width."""
+    if width not in _LABEL_STYLES:
+        _LABEL_STYLES[width] = DescriptionStyle(description_width=width)
+    return _LABEL_STYLES[width]
 
 
 def _html_widget(value: str = "", layout: widgets.Layout | None = None) -> widgets.HTML:
@@ -125,8 +144,8 @@ def _radios(description: str, options: Sequence[tuple[str, Any]]) -> widgets.Rad
         options=list(options),
         value=None,
         description=description,
-        style={"description_width": "initial"},
-        layout=widgets.Layout(width="auto"),
+        style=LABEL_INITIAL,
+        layout=AUTO_WIDTH,
     )
 
 
@@ -156,7 +175,8 @@ class MultipleControls:
 
     def __init__(self, texts: Sequence[str]) -> None:
         self.boxes = [
-            widgets.Checkbox(value=False, description=t, indent=False, layout=FULL) for t in texts
+            widgets.Checkbox(value=False, description=t, indent=False, layout=FULL, style=CHECKBOX_STYLE)
+            for t in texts
         ]
         self.children: list[widgets.Widget] = list(self.boxes)
 
@@ -193,8 +213,8 @@ class DropdownRows:
                 options=list(options),
                 value=empty,
                 description=label,
-                style={"description_width": label_width},
-                layout=widgets.Layout(width="100%", max_width="46em"),
+                style=_label_style(label_width),
+                layout=ROW_WIDTH,
             )
             for label in labels
         }
@@ -289,7 +309,8 @@ def make_controls(q: Question, seed: int | None) -> Controls:
             widgets.Text(
                 description=label,
                 placeholder="a number, in digits",
-                style={"description_width": "initial"},
+                style=TEXT_STYLE,
+                layout=PLAIN,
             )
         )
     if isinstance(q, ShortText):
@@ -297,7 +318,8 @@ def make_controls(q: Question, seed: int | None) -> Controls:
             widgets.Text(
                 description="Answer",
                 placeholder="a word or short phrase",
-                style={"description_width": "initial"},
+                style=TEXT_STYLE,
+                layout=PLAIN,
             )
         )
     if isinstance(q, Scenario):
@@ -310,7 +332,7 @@ def make_controls(q: Question, seed: int | None) -> Controls:
                 description="Your reflection",
                 rows=6,
                 layout=FULL,
-                style={"description_width": "initial"},
+                style=TEXT_STYLE,
             )
         )
     raise TypeError(f"no controls for {type(q).__name__}")
@@ -322,13 +344,13 @@ def _box_html(css: str, markdown: str) -> str:
 
 
 def _message_area() -> widgets.HTML:
-    """Return an HTML widget that takes no room while it is empty (three per question)."""
-    area = _html_widget(layout=widgets.Layout(display="none"))  # its own layout: it shows and hides
+    """Return an HTML widget that takes no room while it is empty (three per question).
 
-    def follow(change: dict[str, Any]) -> None:
-        area.layout.display = "" if change["new"] else "none"
-
-    area.observe(follow, "value")
+    The stylesheet hides it while empty, so showing a message is one change, not two, and the
+    area needs no layout model of its own.
+    """
+    area = _html_widget()
+    area.add_class("bc-message")
     return area
 
 
@@ -579,6 +601,16 @@ class QuestionWidget:
             self.score.refresh()
 
 
+_STYLESHEET: list[widgets.HTML] = []
+
+
+def _stylesheet() -> widgets.HTML:
+    """Return the one widget that carries the quiz stylesheet; every quiz view shows the same model."""
+    if not _STYLESHEET or _STYLESHEET[0].comm is None:  # none yet, or closed with the others
+        _STYLESHEET[:] = [_html_widget(STYLE)]
+    return _STYLESHEET[0]
+
+
 class QuizView:
     """What show_quiz and show_question display: the widgets plus a static companion."""
 
@@ -597,7 +629,7 @@ class QuizView:
         header = [_html_widget(quiz_title_html(bank))] if title else []
         footer = [self.score_view] if self.score_view else []
         self.widget = widgets.VBox(
-            [_html_widget(STYLE), *header, *(q.box for q in questions), *footer], layout=PLAIN
+            [_stylesheet(), *header, *(q.box for q in questions), *footer], layout=PLAIN
         )
         self.widget.add_class("bc-quiz")
         asked = [q.question for q in questions]
