@@ -21,6 +21,7 @@ from backchannels.bench import (
     off_by_one,
     parse_args,
     percentile,
+    pytest_summary,
     render_markdown,
     render_summary,
     rotate_strings,
@@ -260,3 +261,11 @@ def test_cli_options() -> None:
     assert full.with_test_suite and not parse_args(["--no-test-suite"]).with_test_suite
     with pytest.raises(SystemExit):
         parse_args(["--only", "speed"])
+
+
+def test_a_failed_make_test_is_reported_by_pytest_summary_line() -> None:
+    output = ("tests/test_a.py ..F\n=== short test summary info ===\nFAILED tests/test_a.py::test_x\n"
+              "=========== 1 failed, 650 passed in 451.45s (0:07:31) ===========\n"
+              "make[1]: Leaving directory '/tmp/clone'\n")
+    assert pytest_summary(output) == "1 failed, 650 passed in 451.45s (0:07:31)"
+    assert pytest_summary("make: *** No rule to make target 'test'.  Stop.\n").startswith("make: ***")

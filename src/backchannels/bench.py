@@ -809,14 +809,29 @@ def wait_for_status(url: str, timeout_s: float, process: subprocess.Popen[bytes]
     raise TimeoutError(f"no answer from {url} within {timeout_s} s")
 
 
-def bench_setup(root: Path, with_test_suite: bool) -> list[Figure]:
-    """Clone the checkout into a temp dir, `make venv` (pip's cache), serve JupyterLab; optionally `make test`."""
+# Set by `make bench` or by the bench itself; a fresh clone must run as a user's shell would run it.
+_NOT_INHERITED = ("VIRTUAL_ENV", "PYTHONPATH", "MAKEFLAGS", "MFLAGS", "MAKELEVEL", "MAKEOVERRIDES",
+                  "BACKCHANNELS_USER_DIR", "MPLBACKEND")
+
+
+def pytest_summary(output: str) -> str:
+    """Return pytest's closing line ('2 failed, 649 passed in ...'), or the output's last line."""
+    lines = [line.strip("= ").strip() for line in output.strip().splitlines()]
+    summary = [line for line in lines if re.search(r"\d+ (passed|failed|errors?)\b", line)]
+    return (summary or lines or [""])[-1]
+
+
+def bench_setup(root: Path, with_test_suite: bool, log_dir: Path | None = None) -> list[Figure]:
+    """Clone the checkout into a temp dir, `make venv` (pip's cache), serve JupyterLab; optionally `make test`.
+
+    A failing `make test` leaves its whole output in ``log_dir/setup-make-test.log``.
+    """
     import secrets
 
     figures: list[Figure] = []
     with tempfile.TemporaryDirectory(prefix="bc-bench-clone-") as tmp:
         clone = Path(tmp) / "backchannels"
-        env = {k: v for k, v in os.environ.items() if k not in ("VIRTUAL_ENV", "PYTHONPATH")}
+        env = {k: v for k, v in os.environ.items() if k not in _NOT_INHERITED}
         env["PATH"] = os.pathsep.join(p for p in env.get("PATH", "").split(os.pathsep)
                                       if not p.startswith(str(Path(sys.executable).parent)))
         try:
@@ -867,8 +882,13 @@ def bench_setup(root: Path, with_test_suite: bool) -> list[Figure]:
                                       check=False)
                 t_test = t_venv + time.perf_counter() - test_start  # the served-lab check left out
                 if done.returncode != 0:
-                    figures.append(Figure("setup", "fresh clone to green `make test`", "s",
-                                          not_measured=f"make test failed: {done.stdout.strip().splitlines()[-1:]}"))
+                    reason = f"make test failed: {pytest_summary(done.stdout)}"
+                    if log_dir is not None:
+                        log_dir.mkdir(parents=True, exist_ok=True)
+                        log = log_dir / "setup-make-test.log"
+                        log.write_text(done.stdout + done.stderr, encoding="utf-8")
+                        reason += f" (output in {log})"
+                    figures.append(Figure("setup", "fresh clone to green `make test`", "s", not_measured=reason))
                 else:
                     figures.append(Figure("setup", "fresh clone to green `make test`", "s", [t_test],
                                           note="`make venv`, then `make test` (the README's two commands)"))
@@ -956,7 +976,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         sizes = GRADING_SIZES[:1] if args.quick else GRADING_SIZES
         steps.append(("grading", lambda: bench_grading(root, sizes, jobs)))
     if "setup" in args.parts:
-        steps.append(("setup", lambda: bench_setup(root, args.with_test_suite)))
+        steps.append(("setup", lambda: bench_setup(root, args.with_test_suite, args.out or root / "bench")))
     for label, step in steps:
         start = time.perf_counter()
         try:
