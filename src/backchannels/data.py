@@ -45,7 +45,7 @@ import pandas as pd
 from backchannels.paths import data_dir
 
 DESCRIPTOR = "datapackage.json"
-TABLES = ("cases", "events", "channel_types", "legal_sources", "glossary", "scenarios", "evidence_cards", "characteristics", "model_cases", "risks", "lessons")
+TABLES = ("cases", "events", "channel_types", "legal_sources", "glossary", "scenarios", "evidence_cards", "characteristics", "model_cases", "risks", "lessons", "logan_timeline")
 REHASH_HINT = "python -m backchannels.data --rehash"
 _MAX_LISTED = 5  # problems quoted in one exception message
 
