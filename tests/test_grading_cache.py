@@ -57,3 +57,12 @@ def test_the_cache_lives_where_the_environment_says(tmp_path: Path, monkeypatch:
     assert grading.prepared_gradebook(course) == cached  # a hit: nbgrader does not run
     assert cached.read_bytes() == fake.read_bytes()
     assert not list(cached.parent.glob("*.tmp*"))
+
+
+def test_small_classes_get_one_worker_per_core_large_ones_one_more(monkeypatch) -> None:
+    monkeypatch.setattr(grading.os, "cpu_count", lambda: 2)
+    assert grading.default_jobs(1) == 1
+    assert grading.default_jobs(10) == 2  # an extra worker's start-up would not pay off
+    assert grading.default_jobs(24) == 3
+    assert grading.default_jobs(100) == 3
+    assert grading.default_jobs() == 3

@@ -746,7 +746,7 @@ def grading_figures(n: int, jobs: int, t_generate: float, t_autograde: float, t_
     ]
 
 
-def bench_grading(root: Path, sizes: Sequence[int], jobs: int) -> list[Figure]:
+def bench_grading(root: Path, sizes: Sequence[int], jobs: int | None = None) -> list[Figure]:
     """Autograde N synthetic submissions with plain nbgrader, then with the parallel grader; compare.
 
     Both start from a generated gradebook, as nbgrader expects (generate_assignment runs when the
@@ -761,6 +761,7 @@ def bench_grading(root: Path, sizes: Sequence[int], jobs: int) -> list[Figure]:
     env = tool_env()
     figures: list[Figure] = []
     for n in sizes:
+        n_jobs = jobs or default_jobs(n)  # what the grader itself would choose
         try:
             with tempfile.TemporaryDirectory(prefix="bc-bench-grade-") as tmp:
                 env["BACKCHANNELS_CACHE_DIR"] = str(Path(tmp) / "cache")  # a cold cache, primed below
@@ -776,7 +777,7 @@ def bench_grading(root: Path, sizes: Sequence[int], jobs: int) -> list[Figure]:
                 _timed([sys.executable, "-c", "from backchannels.grading import prepared_gradebook as p; p()"],
                        root, env)
                 t_parallel = _timed([sys.executable, "-m", "backchannels.grading", "grade", str(submitted),
-                                     "--jobs", str(jobs), "--no-feedback", "--out", str(Path(tmp) / "par")],
+                                     "--jobs", str(n_jobs), "--no-feedback", "--out", str(Path(tmp) / "par")],
                                     root, env)
                 sequential = read_scores(seq / "gradebook.db", assignment, students)
                 parallel = read_scores(Path(tmp) / "par" / "gradebook.db", assignment, students)
@@ -785,7 +786,7 @@ def bench_grading(root: Path, sizes: Sequence[int], jobs: int) -> list[Figure]:
                                   not_measured=f"{type(error).__name__}: {str(error)[:200]}"))
             continue
         spread = f"{assignment}, scores {min(sequential.values()):g}–{max(sequential.values()):g}"
-        figures += grading_figures(n, jobs, t_generate, t_autograde, t_parallel,
+        figures += grading_figures(n, n_jobs, t_generate, t_autograde, t_parallel,
                                    scores_identical(sequential, parallel), spread)
     return figures
 
@@ -952,7 +953,7 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the selected parts, print every figure with its target and verdict, write the results."""
     args = parse_args(argv)
-    jobs = args.jobs or default_jobs()
+    jobs = args.jobs  # None: the grader's own default for each class size
     if args.summary:
         print(render_summary(json.loads(args.summary.read_text(encoding="utf-8"))), end="")
         return 0
@@ -988,7 +989,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"  ({label} took {time.perf_counter() - start:.0f} s)", flush=True)
         figures.extend(new)
     options = {"parts": args.parts, "repeat": args.repeat, "quick": args.quick, "clicks": args.clicks,
-               "jobs": jobs, "with_test_suite": args.with_test_suite}
+               "jobs": jobs or "grader default per class size", "with_test_suite": args.with_test_suite}
     md, js = write_results(figures, args.out or root / "bench", machine, options)
     print(f"Wrote {md} and {js}")
     shutil.rmtree(user_dir, ignore_errors=True)
