@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -24,12 +26,13 @@ def copy(tmp_path: Path) -> Path:
 
 def test_every_entry_is_sourced_and_drawn_in_year_order() -> None:
     timeline = legal_plots.load_logan_timeline(DATA)
-    assert timeline["year"].is_monotonic_increasing
-    assert all(timeline["sources"].map(len) > 0)
-    assert set(timeline["kind"]) <= set(legal_plots._STYLE)
+    years = [entry["year"] for entry in timeline]
+    assert years == sorted(years) and all(isinstance(year, int) for year in years)
+    assert all(entry["sources"] for entry in timeline)
+    assert {entry["kind"] for entry in timeline} <= set(legal_plots._STYLE)
     alt = legal_plots.timeline_alt_text(timeline)
-    for row in timeline.itertuples():
-        assert f"{row.year}: {row.label}" in alt
+    for entry in timeline:
+        assert f"{entry['year']}: {entry['label']}" in alt
 
 
 def test_title_and_caption_follow_the_data(copy: Path) -> None:
@@ -67,3 +70,19 @@ def test_an_entry_without_a_known_source_is_refused(copy: Path) -> None:
 def test_the_table_is_part_of_the_data_package() -> None:
     assert "logan_timeline" in d.TABLES
     assert not d.table_problems("logan_timeline", DATA)
+
+
+def test_lesson_05_figure_does_not_import_pandas() -> None:
+    # pandas costs a kernel ~30 MB; lesson 05 has no other use for it (issue 11's memory target).
+    code = ("import sys\nfrom backchannels.legal_plots import show_logan_timeline\nshow_logan_timeline()\n"
+            "print('pandas' in sys.modules)\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "False"
+
+
+def test_records_are_copies_a_caller_may_change() -> None:
+    first = d.load_records("logan_timeline", DATA)
+    first[0]["sources"].append("changed")
+    first[0]["label"] = "changed"
+    again = d.load_records("logan_timeline", DATA)
+    assert "changed" not in again[0]["sources"] and again[0]["label"] != "changed"

@@ -13,6 +13,9 @@ returns a DataFrame whose columns have useful types:
   columns ``date_start``, ``date_end`` (the first and last day of that year, month or day) and
   ``year``.
 
+:func:`load_records` returns the same checked rows as plain dictionaries, for code that draws or
+lists a small table and should not make a kernel import pandas (about 30 MB) for it.
+
 A malformed table raises :class:`DataValidationError`, whose message names the file, the row as a
 spreadsheet shows it (the header is row 1), the column, what is wrong and how to fix it.
 :func:`check_all` returns every problem as text instead (``backchannels check`` prints them).
@@ -38,11 +41,12 @@ import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from backchannels.paths import data_dir
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 DESCRIPTOR = "datapackage.json"
 TABLES = ("cases", "events", "channel_types", "legal_sources", "glossary", "scenarios", "evidence_cards", "characteristics", "model_cases", "risks", "lessons", "logan_timeline")
@@ -858,6 +862,8 @@ def _categories(field: dict[str, Any]) -> list[str] | None:
 
 def _series(records: list[dict[str, Any]], field: dict[str, Any]) -> pd.Series:
     """Build one typed column from the converted records."""
+    import pandas as pd
+
     name, kind = field["name"], field.get("type", "string")
     values = [r.get(name) for r in records]
     if "x-list" in field:
@@ -878,6 +884,8 @@ def _series(records: list[dict[str, Any]], field: dict[str, Any]) -> pd.Series:
 
 def _frame(table: Table) -> pd.DataFrame:
     """Turn a checked table into a DataFrame with typed columns."""
+    import pandas as pd
+
     frame = pd.DataFrame({f["name"]: _series(table.records, f) for f in table.fields})
     if table.name == "events":
         bounds = [period_bounds(d) for d in frame["date"]]
@@ -911,6 +919,23 @@ def load_table(name: str, data_dir: Path | str | None = None) -> pd.DataFrame:
     return _load_cached(name, str(folder), _dependency_stamp(folder)).copy()
 
 
+@functools.lru_cache(maxsize=32)
+def _records_cached(name: str, folder: str, stamp: tuple[Any, ...]) -> tuple[dict[str, Any], ...]:
+    """Validate one table once per version of every file it depends on; return its rows."""
+    _raise_problems(table_problems(name, Path(folder)))
+    table, _ = parse_table(name, Path(folder))
+    return tuple(table.records)
+
+
+def load_records(name: str, data_dir: Path | str | None = None) -> list[dict[str, Any]]:
+    """Return one validated table as a list of rows (column name to converted value), without pandas."""
+    if name not in TABLES:
+        raise ValueError(f"Unknown table {name!r}; choose one of: {', '.join(TABLES)}.")
+    folder = _dir(data_dir)
+    rows = _records_cached(name, str(folder), _dependency_stamp(folder))
+    return [{k: list(v) if isinstance(v, list) else v for k, v in row.items()} for row in rows]
+
+
 def load_cases(data_dir: Path | str | None = None) -> pd.DataFrame:
     """Return the back-channel cases (one row per case)."""
     return load_table("cases", data_dir)
@@ -938,6 +963,8 @@ def load_glossary(data_dir: Path | str | None = None) -> pd.DataFrame:
 
 def data_dictionary(name: str, data_dir: Path | str | None = None) -> pd.DataFrame:
     """Return a table's columns with their type, whether required, and description (for lessons)."""
+    import pandas as pd
+
     fields = _fields(_resource(read_descriptor(_dir(data_dir)), name))
     return pd.DataFrame(
         {
