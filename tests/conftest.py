@@ -31,6 +31,14 @@ os.environ["BACKCHANNELS_CACHE_DIR"] = tempfile.mkdtemp(prefix="bc-cache-")
 os.environ.setdefault("MPLBACKEND", "Agg")
 
 
+@pytest.fixture
+def copy(tmp_path: Path) -> Path:
+    """A private copy of the data folder that a test may break or extend."""
+    target = tmp_path / "data"
+    shutil.copytree(REPO / "data", target)
+    return target
+
+
 @pytest.fixture(scope="session")
 def chromium_path() -> str:
     """Return the Chromium binary, or fail the test with how to install one."""

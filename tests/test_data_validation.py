@@ -6,7 +6,6 @@ import csv
 import io
 import json
 import os
-import shutil
 from collections.abc import Callable
 from pathlib import Path
 
@@ -15,14 +14,6 @@ import pytest
 from backchannels import data as d
 
 DATA = Path(__file__).resolve().parents[1] / "data"
-
-
-@pytest.fixture
-def copy(tmp_path: Path) -> Path:
-    """A private copy of the data folder that a test may break."""
-    target = tmp_path / "data"
-    shutil.copytree(DATA, target)
-    return target
 
 
 def read_rows(path: Path) -> list[list[str]]:

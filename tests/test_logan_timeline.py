@@ -2,26 +2,15 @@
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import sys
 from pathlib import Path
-
-import pytest
 
 from backchannels import data as d
 from backchannels import legal_plots
 from tests.test_data_validation import edit_cell, failure, read_rows, write_rows
 
 DATA = Path(__file__).resolve().parents[1] / "data"
-
-
-@pytest.fixture
-def copy(tmp_path: Path) -> Path:
-    """A private copy of the data folder that a test may change."""
-    target = tmp_path / "data"
-    shutil.copytree(DATA, target)
-    return target
 
 
 def test_every_entry_is_sourced_and_drawn_in_year_order() -> None:

@@ -897,11 +897,17 @@ def _frame(table: Table) -> pd.DataFrame:
 
 
 @functools.lru_cache(maxsize=32)
-def _load_cached(name: str, folder: str, stamp: tuple[Any, ...]) -> pd.DataFrame:
-    """Validate and convert one table once per version of every file it depends on."""
+def _checked_table(name: str, folder: str, stamp: tuple[Any, ...]) -> Table:
+    """Validate one table once per version of every file it depends on; raise on any problem."""
     _raise_problems(table_problems(name, Path(folder)))
     table, _ = parse_table(name, Path(folder))
-    return _frame(table)
+    return table
+
+
+@functools.lru_cache(maxsize=32)
+def _load_cached(name: str, folder: str, stamp: tuple[Any, ...]) -> pd.DataFrame:
+    """Convert one checked table to a DataFrame once per version of every file it depends on."""
+    return _frame(_checked_table(name, folder, stamp))
 
 
 def _dependency_stamp(folder: Path) -> tuple[Any, ...]:
@@ -919,20 +925,12 @@ def load_table(name: str, data_dir: Path | str | None = None) -> pd.DataFrame:
     return _load_cached(name, str(folder), _dependency_stamp(folder)).copy()
 
 
-@functools.lru_cache(maxsize=32)
-def _records_cached(name: str, folder: str, stamp: tuple[Any, ...]) -> tuple[dict[str, Any], ...]:
-    """Validate one table once per version of every file it depends on; return its rows."""
-    _raise_problems(table_problems(name, Path(folder)))
-    table, _ = parse_table(name, Path(folder))
-    return tuple(table.records)
-
-
 def load_records(name: str, data_dir: Path | str | None = None) -> list[dict[str, Any]]:
     """Return one validated table as a list of rows (column name to converted value), without pandas."""
     if name not in TABLES:
         raise ValueError(f"Unknown table {name!r}; choose one of: {', '.join(TABLES)}.")
     folder = _dir(data_dir)
-    rows = _records_cached(name, str(folder), _dependency_stamp(folder))
+    rows = _checked_table(name, str(folder), _dependency_stamp(folder)).records
     return [{k: list(v) if isinstance(v, list) else v for k, v in row.items()} for row in rows]
 
 

@@ -17,12 +17,17 @@ def figure_png(fig: Figure) -> bytes:
     buffer = io.BytesIO()
     # No bbox_inches="tight": it draws the whole figure twice. Each figure sets its own layout.
     fig.savefig(buffer, format="png", dpi=100)
-    if fig.canvas.manager is not None:  # made through pyplot: close it so it is not shown twice
+    _close_if_pyplot(fig)
+    _drop_pixel_buffer(fig)
+    return buffer.getvalue()
+
+
+def _close_if_pyplot(fig: Figure) -> None:
+    """Close a figure made through pyplot, so the notebook does not show it a second time."""
+    if fig.canvas.manager is not None:
         import matplotlib.pyplot as plt
 
         plt.close(fig)
-    _drop_pixel_buffer(fig)
-    return buffer.getvalue()
 
 
 def figure_svg(fig: Figure) -> bytes:
@@ -35,10 +40,7 @@ def figure_svg(fig: Figure) -> bytes:
     # or, where that font is missing, the next of matplotlib's sans-serif fallbacks.
     with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": "backchannels"}):
         fig.savefig(buffer, format="svg", metadata={"Date": None})
-    if fig.canvas.manager is not None:
-        import matplotlib.pyplot as plt
-
-        plt.close(fig)
+    _close_if_pyplot(fig)
     _drop_pixel_buffer(fig)  # a tight_layout measured its text with a raster renderer
     return buffer.getvalue()
 

@@ -13,6 +13,7 @@ shows only the widget, while an export or viewer that cannot draw widgets shows 
 
 from __future__ import annotations
 
+import functools
 import html
 import logging
 from collections.abc import Callable, Sequence
@@ -104,15 +105,15 @@ BUTTON_STYLE = widgets.ButtonStyle()
 HTML_STYLE = HTMLStyle()
 CHECKBOX_STYLE = CheckboxStyle()
 TEXT_STYLE = TextStyle(description_width="initial")
-LABEL_INITIAL = DescriptionStyle(description_width="initial")
-_LABEL_STYLES: dict[str, DescriptionStyle] = {"initial": LABEL_INITIAL}
 
 
+@functools.cache
 def _label_style(width: str) -> DescriptionStyle:
     """Return the one shared description style of a given label width."""
-    if width not in _LABEL_STYLES:
-        _LABEL_STYLES[width] = DescriptionStyle(description_width=width)
-    return _LABEL_STYLES[width]
+    return DescriptionStyle(description_width=width)
+
+
+LABEL_INITIAL = _label_style("initial")
 
 
 def _html_widget(value: str = "", layout: widgets.Layout | None = None) -> widgets.HTML:
