@@ -39,12 +39,12 @@ c.ClearHiddenTests.enforce_metadata = True
 c.GenerateAssignment.create_assignment = True
 
 # --- running student code: nothing may hang grading --------------------------------------------
-c.Execute.timeout = 30                    # seconds per cell; an infinite loop is interrupted
-c.Execute.interrupt_on_timeout = True     # interrupt the kernel, record CellTimeoutError, go on
-c.Execute.startup_timeout = 60            # a kernel that will not start fails this notebook only
-c.Execute.execute_retries = 0             # a kernel that dies is reported, not retried
-c.Execute.raise_on_iopub_timeout = False
-c.Execute.iopub_timeout = 10
+c.ResilientExecute.timeout = 30                    # seconds per cell; an infinite loop is interrupted
+c.ResilientExecute.interrupt_on_timeout = True     # interrupt the kernel, record CellTimeoutError, go on
+c.ResilientExecute.startup_timeout = 60            # a kernel that will not start fails this notebook only
+c.ResilientExecute.execute_retries = 0             # a kernel that dies is reported, not retried
+c.ResilientExecute.raise_on_iopub_timeout = False
+c.ResilientExecute.iopub_timeout = 10
 c.Execute.kernel_name = "python3"
 c.ExecutePreprocessor.timeout = 30
 c.ExecutePreprocessor.interrupt_on_timeout = True
@@ -54,12 +54,18 @@ c.LimitOutput.max_traceback = 60
 c.CapOutputSize.max_chars = 20_000
 
 c.Autograde.create_student = True
+# Student code runs in a fresh kernel that the grading command confines (bubblewrap; see
+# backchannels/grading/confine.py); a cell that kills the kernel costs only its own question.
+c.ResilientExecute.max_crashes = 3
 c.Autograde.autograde_preprocessors = [
-    "nbgrader.preprocessors.Execute",
+    "backchannels.grading.preprocessors.ResilientExecute",
+    # Answers are compared here, outside the student's kernel, against the key made from the
+    # instructor's solutions; the test cell's outputs become the points earned.
+    "backchannels.grading.preprocessors.CompareAnswers",
     "nbgrader.preprocessors.IgnorePattern",
     "nbconvert.preprocessors.ClearMetadataPreprocessor",
     "nbgrader.preprocessors.LimitOutput",
-    "backchannels.nbgrader_plugins.CapOutputSize",
+    "backchannels.grading.preprocessors.CapOutputSize",
     "nbgrader.preprocessors.SaveAutoGrades",
     "nbgrader.preprocessors.AssignLatePenalties",
     "nbgrader.preprocessors.CheckCellMetadata",
@@ -68,6 +74,6 @@ c.Autograde.autograde_preprocessors = [
 # --- feedback: never show hidden tests (jupyter/nbgrader issues 917 and 1363) -----------------
 c.GenerateFeedback.preprocessors = [
     "nbgrader.preprocessors.GetGrades",
-    "backchannels.nbgrader_plugins.HideHiddenTests",
+    "backchannels.grading.preprocessors.HideHiddenTests",
     "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
 ]

@@ -90,7 +90,7 @@ def _figures() -> list[Figure]:
                target=Target(1.5, relative=True)),
         Figure("widgets", "quiz click to feedback", "ms", [80, 90, 120], statistic="p95", target=Target(100),
                note="a | pipe"),
-        Figure("grading", "10 submissions: speed-up", "×", not_measured="no grading.py"),
+        Figure("grading", "10 submissions: speed-up", "×", not_measured="no grading/"),
     ]
 
 
@@ -100,7 +100,7 @@ def test_markdown_table_has_a_row_per_figure_with_verdicts() -> None:
     assert len(rows) == 1 + 3  # header + figures
     assert "| notebooks | 00_start_here.ipynb run time | median | 2.1 s | 2.1 | 2 | 2.2 | 3 | 1.5 | 1.4 | ≤ 1.5× floor | met |" in text
     assert "NOT met" in rows[2] and "a \\| pipe" in rows[2]
-    assert "not measured: no grading.py" in rows[3]
+    assert "not measured: no grading/" in rows[3]
     assert "2 CPUs" in text
 
 
@@ -128,7 +128,7 @@ def test_summary_lists_only_figures_with_a_target(tmp_path: Path) -> None:
 def test_printed_line_names_value_target_and_verdict() -> None:
     line = format_line(_figures()[0])
     assert "median 2.1 s" in line and "floor 1.5 s" in line and "target ≤ 1.5× floor" in line and line.endswith("met")
-    assert format_line(_figures()[2]) == "[grading] 10 submissions: speed-up: not measured: no grading.py"
+    assert format_line(_figures()[2]) == "[grading] 10 submissions: speed-up: not measured: no grading/"
 
 
 # ------------------------------------------------------------ import cells and floor notebooks
@@ -249,7 +249,7 @@ def test_scores_identical() -> None:
 
 
 def test_grading_reports_why_it_cannot_run(tmp_path: Path) -> None:
-    assert "grading.py" in (grading_unavailable(tmp_path) or "")
+    assert "grading/" in (grading_unavailable(tmp_path) or "")
 
 
 def test_cli_options() -> None:

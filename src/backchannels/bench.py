@@ -624,8 +624,8 @@ def widget_figures(floor: list[float], per_type: dict[str, list[float]]) -> list
 
 def grading_unavailable(root: Path) -> str | None:
     """Return why grading cannot be measured in this checkout, or None when it can."""
-    if not (root / "src" / "backchannels" / "grading.py").exists():
-        return "no src/backchannels/grading.py (the homework branch is not merged or has no commits)"
+    if not (root / "src" / "backchannels" / "grading" / "__init__.py").exists():
+        return "no src/backchannels/grading/ (the homework branch is not merged or has no commits)"
     if not (root / "exercises" / "source").is_dir():
         return "no nbgrader course in exercises/source (the homework branch is not merged)"
     return None
