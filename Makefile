@@ -18,7 +18,7 @@ help:
 	@echo "make app     - the lessons as a self-study app (Voila, no code) on http://127.0.0.1:8866/"
 	@echo "make lecture - live slides with working exercises (Voila reveal) on http://127.0.0.1:8866/"
 	@echo "make assignments - regenerate the student versions of the homework (nbgrader)"
-	@echo "make grade SUBMISSIONS=folder [JOBS=n] - autograde collected homework, write grades.csv and feedback"
+	@echo "make grade SUBMISSIONS=folder [JOBS=n] [UNCONFINED=1] - autograde collected homework (student code sandboxed), write grades.csv and feedback"
 	@echo "make report - class report from the grades: score distributions and questions to reteach"
 	@echo "make bench  - measure lesson run time, kernel memory, widget latency, grading and setup; writes bench/results.md"
 
@@ -36,6 +36,7 @@ lab: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m backchannels.browser --ensure
+	$(BIN)/python -m backchannels.grading sandbox --install
 	$(BIN)/python -m pytest
 
 check: $(STAMP)
@@ -51,12 +52,13 @@ clean-notebooks: $(STAMP)
 SUBMISSIONS ?= exercises/submitted
 JOBS ?=
 GRADED ?= exercises
+UNCONFINED ?=
 
 assignments: $(STAMP)
 	$(BIN)/python -m backchannels.grading generate
 
 grade: $(STAMP)
-	$(BIN)/python -m backchannels.grading grade "$(SUBMISSIONS)" --out "$(GRADED)" $(if $(JOBS),--jobs $(JOBS),)
+	$(BIN)/python -m backchannels.grading grade "$(SUBMISSIONS)" --out "$(GRADED)" $(if $(JOBS),--jobs $(JOBS),) $(if $(UNCONFINED),--unconfined,)
 
 report: $(STAMP)
 	$(BIN)/python -m backchannels.grading report --graded "$(GRADED)"

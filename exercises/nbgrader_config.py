@@ -57,6 +57,8 @@ c.Autograde.create_student = True
 # Student code runs in a fresh kernel that the grading command confines (bubblewrap; see
 # backchannels/grading/confine.py); a cell that kills the kernel costs only its own question.
 c.ResilientExecute.max_crashes = 3
+# The answer key is made from this course's solutions (cached); the grading command passes its own.
+c.CompareAnswers.course_root = str(HERE)
 c.Autograde.autograde_preprocessors = [
     "backchannels.grading.preprocessors.ResilientExecute",
     # Answers are compared here, outside the student's kernel, against the key made from the

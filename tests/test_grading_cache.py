@@ -60,7 +60,7 @@ def test_the_cache_lives_where_the_environment_says(tmp_path: Path, monkeypatch:
 
 
 def test_small_classes_get_one_worker_per_core_large_ones_one_more(monkeypatch) -> None:
-    monkeypatch.setattr(grading.os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(grading.run.os, "cpu_count", lambda: 2)
     assert grading.default_jobs(1) == 1
     assert grading.default_jobs(10) == 2  # an extra worker's start-up would not pay off
     assert grading.default_jobs(24) == 3

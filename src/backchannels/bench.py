@@ -746,6 +746,18 @@ def grading_figures(n: int, jobs: int, t_generate: float, t_autograde: float, t_
     ]
 
 
+def confinement_figures(n: int, t_confined: float, t_unconfined: float, same: bool) -> list[Figure]:
+    """Return the cost of the sandbox: the grader with and without it, and their ratio."""
+    return [
+        Figure("grading", f"{n} submissions: grader unconfined (--unconfined)", "s", [t_unconfined],
+               note="student code not sandboxed"),
+        Figure("grading", f"{n} submissions: time confined / unconfined", "×", [t_confined / t_unconfined],
+               target=Target(1.25),
+               note="scores identical" if same else "SCORES DIFFER",
+               not_measured=None if same else "confined and unconfined runs scored differently"),
+    ]
+
+
 def bench_grading(root: Path, sizes: Sequence[int], jobs: int | None = None) -> list[Figure]:
     """Autograde N synthetic submissions with plain nbgrader, then with the parallel grader; compare.
 
@@ -779,8 +791,13 @@ def bench_grading(root: Path, sizes: Sequence[int], jobs: int | None = None) -> 
                 t_parallel = _timed([sys.executable, "-m", "backchannels.grading", "grade", str(submitted),
                                      "--jobs", str(n_jobs), "--no-feedback", "--out", str(Path(tmp) / "par")],
                                     root, env)
+                # The same grader without the sandbox: what confining student code costs.
+                t_unconfined = _timed([sys.executable, "-m", "backchannels.grading", "grade",
+                                       str(submitted), "--jobs", str(n_jobs), "--no-feedback",
+                                       "--unconfined", "--out", str(Path(tmp) / "open")], root, env)
                 sequential = read_scores(seq / "gradebook.db", assignment, students)
                 parallel = read_scores(Path(tmp) / "par" / "gradebook.db", assignment, students)
+                unconfined = read_scores(Path(tmp) / "open" / "gradebook.db", assignment, students)
         except Exception as error:  # noqa: BLE001 - report, do not crash the other parts
             figures.append(Figure("grading", f"{n} submissions: throughput parallel / sequential", "×",
                                   not_measured=f"{type(error).__name__}: {str(error)[:200]}"))
@@ -788,6 +805,8 @@ def bench_grading(root: Path, sizes: Sequence[int], jobs: int | None = None) -> 
         spread = f"{assignment}, scores {min(sequential.values()):g}–{max(sequential.values()):g}"
         figures += grading_figures(n, n_jobs, t_generate, t_autograde, t_parallel,
                                    scores_identical(sequential, parallel), spread)
+        figures += confinement_figures(n, t_parallel, t_unconfined,
+                                       scores_identical(parallel, unconfined))
     return figures
 
 

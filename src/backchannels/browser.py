@@ -67,15 +67,25 @@ def _is_debian_like() -> bool:
     return any(word in text for word in ("debian", "ubuntu"))
 
 
+def can_apt_install() -> bool:
+    """Return True where Debian packages can be installed here (Debian or Ubuntu, as root)."""
+    return platform.system() == "Linux" and _is_debian_like() and os.geteuid() == 0
+
+
+def apt_install(package: str) -> None:
+    """Install one Debian package (the caller checked can_apt_install)."""
+    subprocess.run(["apt-get", "update", "-qq"], check=True)
+    subprocess.run(["apt-get", "install", "-y", "-qq", package], check=True,
+                   env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"})
+
+
 def ensure_chromium() -> str:
     """Return a Chromium path, installing one first when the machine has none."""
     path = find_chromium()
     if path:
         return path
-    if platform.system() == "Linux" and _is_debian_like() and os.geteuid() == 0:
-        subprocess.run(["apt-get", "update", "-qq"], check=True)
-        subprocess.run(["apt-get", "install", "-y", "-qq", "chromium"], check=True,
-                       env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"})
+    if can_apt_install():
+        apt_install("chromium")
     else:
         subprocess.run([sys.executable, "-m", "playwright", "install", "chromium"], check=True)
     path = find_chromium()

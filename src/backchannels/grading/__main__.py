@@ -28,6 +28,9 @@ def main(argv: list[str] | None = None) -> int:
     gr.add_argument("--unconfined", action="store_true",
                     help="run student code without the sandbox (only inside a throw-away "
                          "container); grades.csv says so")
+    sb = sub.add_parser("sandbox", help="say whether student code can be confined here")
+    sb.add_argument("--install", action="store_true",
+                    help="install bubblewrap first where possible (Debian/Ubuntu as root)")
     r = sub.add_parser("report", help="class report from grades.csv")
     r.add_argument("--graded", type=Path, default=None, help="folder with grades.csv")
     r.add_argument("--out", type=Path, default=None)
@@ -45,6 +48,15 @@ def main(argv: list[str] | None = None) -> int:
         except SandboxUnavailable as exc:
             print(exc, file=sys.stderr)
             return 3
+    elif args.command == "sandbox":
+        from backchannels.grading import confine
+
+        if args.install:
+            return confine.ensure_sandbox()
+        problem = confine.sandbox_problem()
+        print("grading sandbox: ready" if problem is None else
+              confine.INSTALL_HELP.format(why=problem))
+        return 0 if problem is None else 3
     else:
         print(report(graded=args.graded, out=args.out))
     return 0

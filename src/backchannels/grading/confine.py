@@ -261,9 +261,22 @@ def write_kernelspec(jupyter_path: Path) -> Path:
     spec = {"argv": [sys.executable, "-c", "from backchannels.grading.confine import main; main()",
                      "{connection_file}"],
             "display_name": "Python 3 (grading sandbox)", "language": "python",
+            # A signal would reach bwrap, not the kernel inside: interrupt by message instead.
+            "interrupt_mode": "message",
             "metadata": {"debugger": False}}
     (folder / "kernel.json").write_text(json.dumps(spec, indent=1), encoding="utf-8")
     return folder
+
+
+def ensure_sandbox() -> int:
+    """Install bubblewrap where that is possible and it is missing; say whether grading can confine."""
+    from backchannels.browser import apt_install, can_apt_install
+
+    if bwrap_path() is None and can_apt_install():
+        apt_install("bubblewrap")
+    problem = sandbox_problem()
+    print(f"grading sandbox: {'ready' if problem is None else 'unavailable: ' + problem}")
+    return 0
 
 
 def main() -> None:
@@ -272,6 +285,3 @@ def main() -> None:
         raise SystemExit("usage: backchannels.grading.confine CONNECTION_FILE [kernel args]")
     launch_kernel(sys.argv[1], sys.argv[2:])
 
-
-if __name__ == "__main__":
-    main()

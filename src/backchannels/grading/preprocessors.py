@@ -130,20 +130,33 @@ class CompareAnswers(Preprocessor):
 
     enabled = Bool(True, help="On unless switched off in the config.").tag(config=True)
     key_file = Unicode("", help="JSON answer key made by backchannels.grading.generate.").tag(config=True)
+    course_root = Unicode("", help="Course folder whose solutions make the key when key_file is not set.").tag(config=True)
 
     def preprocess(self, nb: Any, resources: Any) -> tuple[Any, Any]:
-        """Load this notebook's part of the key, then score each cell."""
-        self._key: dict[str, Any] = {}
-        if self.key_file and Path(self.key_file).is_file():
-            info = resources.get("nbgrader", {})
-            keys = json.loads(Path(self.key_file).read_text(encoding="utf-8"))
-            self._key = keys.get(info.get("assignment", ""), {}).get(info.get("notebook", ""), {})
+        """Load this notebook's part of the key (made from the solutions if need be), then score."""
+        path = Path(self.key_file) if self.key_file else None
+        if path is None and self.course_root:
+            from backchannels.grading.generate import answer_key
+
+            path = answer_key(Path(self.course_root))
+        keys = json.loads(path.read_text(encoding="utf-8")) if path and path.is_file() else {}
+        info = resources.get("nbgrader", {})
+        self._key: dict[str, Any] = keys.get(info.get("assignment", ""), {}).get(info.get("notebook", ""), {})
         return super().preprocess(nb, resources)
 
     def preprocess_cell(self, cell: Any, resources: Any, index: int) -> tuple[Any, Any]:
         """Replace a keyed test cell's outputs by its score and a note."""
+        meta = cell.get("metadata", {}).get("nbgrader", {})
+        if cell.cell_type != "code" or not meta.get("grade") or meta.get("solution"):
+            return cell, resources
         entry = self._key.get(_grade_id(cell))
-        if cell.cell_type != "code" or entry is None:
+        if entry is None:  # never full marks by default: a test without a key scores nothing
+            cell.outputs = [
+                from_dict({"output_type": "execute_result", "execution_count": cell.get("execution_count"),
+                           "metadata": {}, "data": {"text/plain": "0"}}),
+                from_dict({"output_type": "display_data", "metadata": {}, "data": {"text/plain":
+                           f"{_grade_id(cell)}: not graded, the answer key has no entry for it "
+                           "(grade with `python -m backchannels.grading grade`)"}})]
             return cell, resources
         points = float(cell.metadata["nbgrader"].get("points", 0))
         payloads = find_payloads(cell.get("outputs", []), entry["question"])
