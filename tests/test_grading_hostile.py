@@ -243,8 +243,8 @@ def test_always_equal_objects_gain_nothing(hostile: dict) -> None:
 
 
 def test_patched_builtins_and_helpers_gain_nothing(hostile: dict) -> None:
-    # The same wrong function without tricks earns exactly the same partial credit.
-    assert _score(hostile, "builtins") == _score(hostile, "honest_wrong")
+    # The same wrong function without tricks earns at least as much: the tricks gain nothing.
+    assert _score(hostile, "builtins") <= _score(hostile, "honest_wrong")
     assert _score(hostile, "honest_wrong") == POINTS["ps1_q1"] + POINTS["ps1_q3"] / 8
 
 

@@ -952,6 +952,8 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
                         help="one run per figure, 50 clicks, grading of 10 submissions only")
     parser.add_argument("--clicks", type=int, default=None, help="clicks per widget kind (default 100; 50 with --quick)")
     parser.add_argument("--jobs", type=int, default=None, help="parallel grader jobs (default: the grader's own)")
+    parser.add_argument("--grading-sizes", default=None,
+                        help="class sizes to grade, comma-separated (default 10,50,100; 10 with --quick)")
     parser.add_argument("--no-test-suite", action="store_true",
                         help="setup: skip timing a green `make test` in the fresh clone (skipped by --quick)")
     parser.add_argument("--out", type=Path, default=None, help="results folder (default bench/ in the checkout)")
@@ -993,7 +995,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if "widgets" in args.parts:
         steps.append(("widgets", lambda: bench_widgets(root, args.clicks)))
     if "grading" in args.parts:
-        sizes = GRADING_SIZES[:1] if args.quick else GRADING_SIZES
+        sizes = (tuple(int(n) for n in args.grading_sizes.split(",")) if args.grading_sizes
+                 else GRADING_SIZES[:1] if args.quick else GRADING_SIZES)
         steps.append(("grading", lambda: bench_grading(root, sizes, jobs)))
     if "setup" in args.parts:
         steps.append(("setup", lambda: bench_setup(root, args.with_test_suite, args.out or root / "bench")))
