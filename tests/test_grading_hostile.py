@@ -47,6 +47,11 @@ hits = 0
 for top in [Path.cwd(), *Path.cwd().parents, Path("/tmp"), Path("/work"), Path("/root"), Path("/home")]:
     for folder, dirs, files in os.walk(top):
         dirs[:] = [d for d in dirs if d not in ("proc", "sys", "dev", "usr", "site-packages")]
+        for n in range(1, 13):  # squat the socket names the next student's kernel would use
+            try:
+                os.symlink("/etc/hostname", os.path.join(folder, f"kernel-{n}"))
+            except OSError:
+                pass
         for name in files:
             if name.endswith((".ipynb", ".csv", ".db", ".json", ".py")):
                 try:
@@ -176,7 +181,7 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> dict:
     (canary / "unrelated.ipynb").write_text(json.dumps(_release()))
     (canary / "notes.csv").write_text("a,b\n1,2\n")
     subs = top / "submissions"
-    _put(subs, "vandal", _only("ps1_q1", ps1_q2=VANDAL))
+    _put(subs, "a_vandal", _only("ps1_q1", ps1_q2=VANDAL))  # first, so others follow it
     _put(subs, "thief", _answer({"ps1_q1": THIEF}))
     _put(subs, "always_equal", _answer({"ps1_q1": ALWAYS_EQUAL}))
     _put(subs, "builtins", _only("ps1_q1", ps1_q3=BUILTINS))
@@ -224,14 +229,14 @@ def test_nothing_outside_the_output_folder_changes(hostile: dict) -> None:
 
 
 def test_every_student_folder_gets_a_row(hostile: dict) -> None:
-    expected = {"vandal", "thief", "always_equal", "builtins", "honest_wrong", "fake_output",
+    expected = {"a_vandal", "thief", "always_equal", "builtins", "honest_wrong", "fake_output",
                 "crasher", "forker", "hog", "networker", "paster", "linker", "oldformat",
                 "jose_garcia", "upper", "lms"}
     assert set(hostile["grades"].index) == expected
 
 
 def test_vandal_keeps_only_its_honest_points(hostile: dict) -> None:
-    assert _score(hostile, "vandal") == POINTS["ps1_q1"]
+    assert _score(hostile, "a_vandal") == POINTS["ps1_q1"]
 
 
 def test_solutions_and_key_cannot_be_stolen(hostile: dict) -> None:

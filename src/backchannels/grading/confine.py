@@ -240,6 +240,15 @@ def launch_kernel(connection_file: str, extra: list[str]) -> None:
     if info.get("transport") != "ipc":
         raise SystemExit("the sandbox kernel needs the ipc transport (KernelManager.transport=ipc)")
     runtime_dir = Path(info["ip"]).parent
+    # A worker's kernels run one after another and the folder is shared with the sandbox: clear
+    # what an earlier (possibly hostile) kernel left there, links included, before this one binds.
+    for entry in runtime_dir.iterdir():
+        if entry.resolve() == Path(connection_file).resolve() and not entry.is_symlink():
+            continue
+        if entry.is_dir() and not entry.is_symlink():
+            shutil.rmtree(entry, ignore_errors=True)
+        else:
+            entry.unlink(missing_ok=True)
     raw_uid = os.environ.get(ENV_PREFIX + "UID")
     uid = int(raw_uid) if _is_root() and raw_uid and raw_uid.isdigit() else None
     if uid is not None:
