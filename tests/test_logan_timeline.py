@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from backchannels import data as d
-from backchannels import legal_plots
+from backchannels.law import figures as legal_plots
 from tests.test_data_validation import edit_cell, failure, read_rows, write_rows
 
 DATA = Path(__file__).resolve().parents[1] / "data"
@@ -63,7 +63,7 @@ def test_the_table_is_part_of_the_data_package() -> None:
 
 def test_lesson_05_figure_does_not_import_pandas() -> None:
     # pandas costs a kernel ~30 MB; lesson 05 has no other use for it (issue 11's memory target).
-    code = ("import sys\nfrom backchannels.legal_plots import show_logan_timeline\nshow_logan_timeline()\n"
+    code = ("import sys\nfrom backchannels.law.figures import show_logan_timeline\nshow_logan_timeline()\n"
             "print('pandas' in sys.modules)\n")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "False"
