@@ -42,7 +42,7 @@ def test_a_mistyped_kind_names_the_row_and_the_allowed_values(copy: Path) -> Non
     edit_cell(copy, "logan_timeline", 3, "kind", "indicted")
     message = failure(copy, "logan_timeline")
     assert "logan_timeline.csv, row 3, column 'kind'" in message
-    assert "origin, law, indictment, invoked" in message
+    assert "origin, law, interpretation, indictment, invoked" in message
 
 
 def test_a_label_too_long_for_the_figure_is_refused(copy: Path) -> None:

@@ -16,7 +16,8 @@ Entry = dict[str, Any]  # one row of the table: entry_id, year, kind, label, sou
 
 TIMELINE_TABLE = "logan_timeline"  # data/logan_timeline.csv: one row per entry, with its sources
 # kind -> (colour, marker, legend label); the kinds are the enum of the table's `kind` column.
-_STYLE = {"origin": ("#555555", "s", "Origin"), "law": ("#1f4e79", "D", "Law and official views"),
+_STYLE = {"origin": ("#555555", "s", "Origin"), "law": ("#1f4e79", "D", "The Act and its text"),
+          "interpretation": ("#5b7f3a", "P", "Official and judicial readings"),
           "indictment": ("#8a1c1c", "X", "Indictment (no conviction)"),
           "invoked": ("#c27c0e", "o", "Invoked in politics, never charged")}
 _NUMBER_WORDS = ["no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"]
