@@ -13,7 +13,7 @@ _MARK = {"met": "✔ met", "not met": "✘ not met", "unclear": "? unclear"}
 _COLOUR = {"met": "#8a1c1c", "not met": "#1f5f2a", "unclear": "#7a5a00"}
 _VERDICT_MARK = {"engaged": "● ", "unclear": "? ", "not_engaged": "○ "}
 _VERDICT_COLOUR = {"engaged": "#8a1c1c", "unclear": "#7a5a00", "not_engaged": "#1f5f2a"}
-_CELL = "padding:3px 8px;text-align:left;vertical-align:top"
+_CELL = "padding:3px 8px;text-align:left;vertical-align:top;line-height:1.35"
 _CONTROL_LABELS = {"actor": "Who acts:", "authority": "With whose authority:", "foreign_party": "Towards whom:",
                    "intent": "Intending:"}
 
@@ -84,7 +84,7 @@ class LegalityAnalyser(widgets.VBox):
                                    style=style, layout=layout)
             for name in CONTROL_VALUES}
         self.facts = {fact: widgets.Checkbox(value=False, description=tables.facts[fact], indent=False,
-                                             layout=widgets.Layout(width="48em"))
+                                             layout=widgets.Layout(width="56em"))
                       for fact in FACT_IDS}
         self.description = widgets.HTML()
         self.result = widgets.HTML()
