@@ -107,7 +107,7 @@ def test_student_builds_a_case_and_sees_warnings(lab: LabServer, page: Any, resu
     builder.locator(".bc-case").wait_for(state="visible")
     _select(builder, "Motion", "Unauthorised private diplomacy should remain a crime (keep the Logan Act).")
     builder.locator("button:has-text('Proposition')").click()
-    _select(builder, "Claim 1", "[pro] A nation must speak to the world with one voice, and the Constitution makes "
+    _select(builder, "Claim 1", "[pro] A nation must speak to the world with one voice, and the Supreme Court has made "
                                 "it the President's.")
     output = builder.locator(".bc-case")
     page.wait_for_function("() => document.querySelector('.bc-case').textContent.includes('without evidence')")
