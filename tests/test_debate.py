@@ -100,3 +100,11 @@ def test_evidence_cards_widget() -> None:
     assert "l_con_6" in show_evidence_cards("logan").value
     with pytest.raises(ValueError):
         show_evidence_cards("nope")
+
+
+def test_rebuttal_prompt_names_an_opposing_claim_the_case_has_not_used() -> None:
+    result = assess_case("logan", "proposition", [("l_pro_1", ["l_con_1", "l_pro_1"])], CARDS)
+    prompt = next(text for text in result.warnings if text.startswith("Prepare a rebuttal"))
+    used = next(c for c in CARDS if c.card_id == "l_con_1")
+    assert used.claim not in prompt, "a card already used in the case is not the one to prepare for"
+    assert any(c.claim in prompt for c in CARDS if c.motion == "logan" and c.side == "opposition")

@@ -17,7 +17,8 @@ def test_the_lesson_figures_never_import_pyplot() -> None:
     # pyplot (and pandas' .plot, which imports it) costs a kernel ~15 MB; issue 11's memory target.
     code = (
         "import sys\n"
-        "from backchannels import cases, channels, legal_plots, model_widgets\n"
+        "from backchannels import cases, channels, model_widgets\n"
+        "from backchannels.law import figures as legal_plots\n"
         "from backchannels.models import Scenario\n"
         "from backchannels.data import load_cases\n"
         "c = load_cases()\n"

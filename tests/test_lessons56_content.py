@@ -91,6 +91,10 @@ CITATION_PATTERNS = [
     r"(?:VCLT |VCDR )?Art\. \d+",                     # VCLT Art. 7, Art. 8
     r"United States v\. Curtiss-Wright",              # case names
     r"Zivotofsky v\. Kerry",
+    r"Holder v\. Humanitarian Law Project",
+    r"Waldron v\. British Petroleum",
+    r"John R\. Thompson Co\.",
+    r"Youngstown Sheet & Tube Co\. v\. Sawyer",
     r"Boland Amendment",                              # named statutes and treaties
     r"Foreign Agents Registration Act",
     r"Presidential Records Act",
@@ -123,6 +127,18 @@ CITATIONS: dict[str, tuple[str, str]] = {
     "Zivotofsky v. Kerry": ("zivotofsky_2015", "Zivotofsky v. Kerry"),
     "Boland Amendment": ("boland_amendments", "Boland Amendments"),
     "Boland Amendments": ("boland_amendments", "Boland Amendments"),
+    "18 U.S.C. § 11": ("foreign_government_11", "18 U.S.C. § 11"),
+    "18 U.S.C. § 2381": ("treason_clause", "18 U.S.C. § 2381"),
+    "18 U.S.C. § 207": ("post_employment_207f", "18 U.S.C. § 207(f)"),
+    "18 U.S.C. § 2339": ("material_support_2339b", "18 U.S.C. § 2339B"),
+    "18 U.S.C. §§ 793": ("espionage_793_794", "18 U.S.C. §§ 793, 794"),
+    "50 U.S.C. § 1705": ("sanctions_ieepa", "50 U.S.C. § 1705"),
+    "Art. I, § 10": ("compact_clause", "art. I, § 10"),
+    "Art. I, § 6": ("speech_or_debate", "art. I, § 6"),
+    "Holder v. Humanitarian Law Project": ("hlp_2010", "Holder v. Humanitarian Law Project"),
+    "Waldron v. British Petroleum": ("waldron_1964", "Waldron v. British Petroleum"),
+    "John R. Thompson Co.": ("thompson_1953", "John R. Thompson Co."),
+    "Youngstown Sheet & Tube Co. v. Sawyer": ("youngstown_1952", "Youngstown Sheet & Tube Co. v. Sawyer"),
 }
 
 

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from backchannels import data as d
-from backchannels import legal_plots
+from backchannels.law import figures as legal_plots
 from tests.test_data_validation import edit_cell, failure, read_rows, write_rows
 
 DATA = Path(__file__).resolve().parents[1] / "data"
@@ -42,7 +42,7 @@ def test_a_mistyped_kind_names_the_row_and_the_allowed_values(copy: Path) -> Non
     edit_cell(copy, "logan_timeline", 3, "kind", "indicted")
     message = failure(copy, "logan_timeline")
     assert "logan_timeline.csv, row 3, column 'kind'" in message
-    assert "origin, law, indictment, invoked" in message
+    assert "origin, law, interpretation, indictment, invoked" in message
 
 
 def test_a_label_too_long_for_the_figure_is_refused(copy: Path) -> None:
@@ -63,7 +63,7 @@ def test_the_table_is_part_of_the_data_package() -> None:
 
 def test_lesson_05_figure_does_not_import_pandas() -> None:
     # pandas costs a kernel ~30 MB; lesson 05 has no other use for it (issue 11's memory target).
-    code = ("import sys\nfrom backchannels.legal_plots import show_logan_timeline\nshow_logan_timeline()\n"
+    code = ("import sys\nfrom backchannels.law.figures import show_logan_timeline\nshow_logan_timeline()\n"
             "print('pandas' in sys.modules)\n")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "False"

@@ -10,10 +10,12 @@ from pathlib import Path
 def _check(args: argparse.Namespace) -> int:
     """Validate every data table and question bank; print each problem and return an exit code."""
     from backchannels.data import check_all as check_data
+    from backchannels.law.analyser import check_law_data
     from backchannels.quiz.bank import check_banks
 
     problems: list[str] = []
     problems += check_data(Path(args.data) if args.data else None)
+    problems += check_law_data(Path(args.data) if args.data else None) if not problems else []
     problems += check_banks([Path(p) for p in args.banks] if args.banks else None)
     for problem in problems:
         print(problem, file=sys.stderr)

@@ -49,7 +49,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
 DESCRIPTOR = "datapackage.json"
-TABLES = ("cases", "events", "channel_types", "legal_sources", "glossary", "scenarios", "evidence_cards", "characteristics", "model_cases", "risks", "lessons", "logan_timeline")
+TABLES = ("cases", "events", "channel_types", "legal_sources", "glossary", "law_rules", "law_facts", "law_choices", "scenarios", "evidence_cards", "characteristics", "model_cases", "risks", "lessons", "logan_timeline")
 REHASH_HINT = "python -m backchannels.data --rehash"
 _MAX_LISTED = 5  # problems quoted in one exception message
 

@@ -151,7 +151,9 @@ def assess_case(motion: str, side: str, arguments: Sequence[tuple[str, Sequence[
         overall.append("One claim is a thin case: a strong case usually has two or three.")
     opposing = [c for c in by_id.values() if c.motion == motion and c.side == _other(side)]
     if lines and opposing:
-        overall.append(f"Prepare for the other side: its strongest claims include \"{opposing[0].claim}\"")
+        used = {card.card_id for line in lines for card in line.evidence}
+        unanswered = [c for c in opposing if c.card_id not in used] or opposing
+        overall.append(f"Prepare a rebuttal: the other side can argue, for example, \"{unanswered[0].claim}\"")
     return CaseAssessment(motion, side, tuple(lines), tuple(overall))
 
 

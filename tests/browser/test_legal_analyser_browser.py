@@ -46,25 +46,35 @@ def test_student_sets_up_a_transition_scenario_and_reads_the_conclusion(
     analyser = page.locator(".bc-legal-analyser").filter(has_text="Teaching tool").first
     analyser.wait_for(state="visible")
     analyser.scroll_into_view_if_needed()
-    analyser.locator(".bc-legal-conclusion").wait_for(state="visible")
+    analyser.locator(".bc-legal-summary").wait_for(state="visible")
     assert "Teaching tool, not legal advice" in analyser.text_content()
 
     _select(analyser, "Who acts", "a member of the president-elect's transition team")
     _select(analyser, "With whose authority", "approved only by the president-elect")
-    _select(analyser, "Foreign party", "a foreign government (at peace with the US) or its officials")
-    _select(analyser, "About what", "an existing dispute or controversy with the US, or US measures")
-    _select(analyser, "When", "during a presidential transition (the old President still in office)")
-    conclusion = analyser.locator(".bc-legal-conclusion")
-    page.wait_for_function("() => document.querySelector('.bc-legal-conclusion').textContent.includes('Logan')")
-    assert conclusion.text_content() == "A Logan Act question"  # textContent: immune to content-visibility
-    assert "not yet the government" in analyser.text_content()
+    _select(analyser, "Towards whom", "a foreign government (at peace with the US) or its officials")
+    _select(analyser, "Intending", "to defeat the measures of the United States")
+    logan = "document.querySelector(\"tr.bc-law-row[data-rule='logan_act']\")"
+    # Default intent is limb (a); wait until the widget shows the limb (b) the student chose.
+    page.wait_for_function("() => document.querySelector('.bc-legal-result').parentElement.textContent"
+                           ".includes('Limb (b)')")
+    page.wait_for_function(f"() => {logan} && {logan}.dataset.verdict === 'engaged'")
+    row = analyser.locator("tr.bc-law-row[data-rule='logan_act']")
+    assert "A Logan Act question" in (row.text_content() or "")  # textContent: immune to content-visibility
+    assert "Limb (b)" in analyser.text_content()
+    assert "Either way it is a Logan Act question, not treason" in analyser.text_content()
 
-    analyser.locator(".widget-checkbox:has-text('Later lied to investigators') input").check()
-    page.wait_for_function("() => document.querySelector('.bc-legal-conclusion').textContent.includes('Other')")
-    assert conclusion.text_content() == "Other law engaged"
+    analyser.locator(".widget-checkbox:has-text('Later lied to Congress') input").check()
+    page.wait_for_function("() => document.querySelector(\"tr.bc-law-row[data-rule='false_statements']\")")
+    verdicts = dict(zip(analyser.locator("tr.bc-law-row").evaluate_all("rows => rows.map(r => r.dataset.rule)"),
+                        analyser.locator("tr.bc-law-row").evaluate_all("rows => rows.map(r => r.dataset.verdict)")))
+    assert verdicts["false_statements"] == "engaged" and verdicts["logan_act"] == "engaged", verdicts
     assert "18 U.S.C. § 1001" in analyser.text_content()
     analyser.locator(".bc-legal-result").scroll_into_view_if_needed()
     page.screenshot(path=str(results_dir / "legal_analyser_transition.png"))
+
+    # Topic is not intent: the same facts without the intent element leave the Logan Act out.
+    _select(analyser, "Intending", "no such intent (courtesy, information, business)")
+    page.wait_for_function(f"() => {logan}.dataset.verdict === 'not_engaged'")
 
     scenario_question = page.locator(".bc-question").filter(has_text="incoming national security adviser").first
     scenario_question.scroll_into_view_if_needed()
@@ -72,8 +82,14 @@ def test_student_sets_up_a_transition_scenario_and_reads_the_conclusion(
 
     analyser.scroll_into_view_if_needed()
     _select(analyser, "Load a scenario", "Speaker Pelosi meets President Assad (2007)")
-    page.wait_for_function("() => document.querySelector('.bc-legal-conclusion').textContent === 'Unclear'")
+    page.wait_for_function(f"() => {logan}.dataset.verdict === 'unclear'")
     assert "never been applied" in analyser.text_content()
+    assert "Brewster" in analyser.text_content()  # Speech or Debate gives no immunity for a meeting abroad
+    _select(analyser, "Load a scenario", "Invented: an NGO mediator trains a designated armed group")
+    page.wait_for_function("() => document.querySelector(\"tr.bc-law-row[data-rule='material_support']\")")
+    assert "irrespective of recognition" in analyser.text_content()
+    analyser.locator(".bc-legal-result").scroll_into_view_if_needed()
+    page.screenshot(path=str(results_dir / "legal_analyser_insurgent.png"))
 
 
 def test_student_builds_a_case_and_sees_warnings(lab: LabServer, page: Any, results_dir: Path) -> None:
@@ -91,7 +107,7 @@ def test_student_builds_a_case_and_sees_warnings(lab: LabServer, page: Any, resu
     builder.locator(".bc-case").wait_for(state="visible")
     _select(builder, "Motion", "Unauthorised private diplomacy should remain a crime (keep the Logan Act).")
     builder.locator("button:has-text('Proposition')").click()
-    _select(builder, "Claim 1", "[pro] A nation must speak to the world with one voice, and the Constitution makes "
+    _select(builder, "Claim 1", "[pro] A nation must speak to the world with one voice, and the Supreme Court has made "
                                 "it the President's.")
     output = builder.locator(".bc-case")
     page.wait_for_function("() => document.querySelector('.bc-case').textContent.includes('without evidence')")
