@@ -207,6 +207,11 @@ def test_class_report_builds(batch: dict, tmp_path: Path) -> None:
     assert (tmp_path / "report" / "report.html").is_file()
     assert (tmp_path / "report" / "questions.png").stat().st_size > 1000
     assert (tmp_path / "report" / "ps1_concepts_scores.png").is_file()
+    # By level: alice (all right) and bob (nothing) share the class, so every level earns between.
+    levels = text.split("## Results by cognitive level")[1].split("## Results by learning objective")[0]
+    rows = {line.split("|")[1].strip(): line for line in levels.splitlines() if line.startswith("| ")}
+    assert {"remember", "understand", "apply", "analyse"} <= set(rows), levels
+    assert "## Results by learning objective" in text and "ps3_legality O1" in text
 
 
 def _table(text: str) -> list[tuple[str, str, int]]:
@@ -243,6 +248,13 @@ def test_every_question_has_a_stable_id_and_an_objective() -> None:
             assert re.fullmatch(r"ps\d_(q\d+|memo)(_tests)?", meta["nbgrader"]["grade_id"])
             assert meta["backchannels"]["objective"] in objectives
         assert "ipywidgets" not in json.dumps(nb)
+    from backchannels.grading.report import LEVELS, levels
+
+    found = levels()
+    graded_ids = {(a, c["metadata"]["nbgrader"]["grade_id"]) for a in grading.assignments()
+                  for c in _nb("source", a)["cells"] if c["metadata"].get("nbgrader", {}).get("grade")}
+    assert graded_ids == set(found), "every graded question needs backchannels.level metadata"
+    assert set(found.values()) <= set(LEVELS)
 
 
 def test_hide_hidden_tests_removes_hidden_code_and_its_traceback() -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
+from typing import Any
 
 from backchannels.grading.generate import assignments, course_dir
 
@@ -26,6 +27,46 @@ def objectives(course: Path | None = None) -> dict[tuple[str, str], tuple[str, s
                         bc.get("question", meta["nbgrader"]["grade_id"]),
                         f"{key} {objs.get(key, '')}".strip())
     return found
+
+
+LEVELS = ("remember", "understand", "apply", "analyse", "evaluate", "create")
+
+
+def levels(course: Path | None = None) -> dict[tuple[str, str], str]:
+    """Return {(assignment, grade_id): cognitive level} from the sources' ``backchannels.level``.
+
+    A test cell inherits the level of the question it checks (same ``backchannels.question``).
+    """
+    course = course or course_dir()
+    found: dict[tuple[str, str], str] = {}
+    for a in assignments(course):
+        for nb_path in (course / "source" / a).glob("*.ipynb"):
+            cells = json.loads(nb_path.read_text(encoding="utf-8"))["cells"]
+            by_question = {c["metadata"].get("backchannels", {}).get("question"):
+                           c["metadata"]["backchannels"]["level"] for c in cells
+                           if c["metadata"].get("backchannels", {}).get("level")}
+            for cell in cells:
+                meta = cell["metadata"]
+                if meta.get("nbgrader", {}).get("grade"):
+                    question = meta.get("backchannels", {}).get("question")
+                    level = meta.get("backchannels", {}).get("level") or by_question.get(question)
+                    if level:
+                        found[(a, meta["nbgrader"]["grade_id"])] = level
+    return found
+
+
+def _share_table(questions: Any, column: str, order: list[str]) -> list[str]:
+    """Return Markdown rows: per value of ``column``, points earned out of possible, and full marks."""
+    rows = []
+    grouped = questions.groupby(column)
+    for value in order:
+        if value not in grouped.groups:
+            continue
+        g = grouped.get_group(value)
+        earned = 100 * g["score"].sum() / g["max_score"].sum() if g["max_score"].sum() else 0
+        rows.append(f"| {value} | {g['grade_id'].nunique()} | {earned:.0f}% "
+                    f"| {100 * g['right'].mean():.0f}% |")
+    return rows
 
 
 def report(graded: Path | None = None, out: Path | None = None,
@@ -82,6 +123,14 @@ def report(graded: Path | None = None, out: Path | None = None,
             qid, obj = objs.get((r["assignment"], r["grade_id"]), (r["grade_id"], ""))
             lines.append(f"| {r['assignment']} | {qid} | {obj} | {100 * r['right']:.0f}% "
                          f"| {r['graded']} |")
+        # Whether the class can apply and evaluate, not only recall: results by level and objective.
+        level_of = levels(course)
+        questions["level"] = [level_of.get((a, g), "not set")
+                              for a, g in zip(questions["assignment"], questions["grade_id"])]
+        questions["objective"] = [f"{a} {objs.get((a, g), (g, ''))[1]}".strip()
+                                  for a, g in zip(questions["assignment"], questions["grade_id"])]
+        by_level = _share_table(questions, "level", [*LEVELS, "not set"])
+        by_objective = _share_table(questions, "objective", sorted(questions["objective"].unique()))
         fig, ax = plt.subplots(figsize=(7, 0.35 * len(share) + 1.2))
         labels = []
         for a, g in zip(share["assignment"], share["grade_id"]):
@@ -94,6 +143,13 @@ def report(graded: Path | None = None, out: Path | None = None,
         fig.savefig(out / "questions.png", dpi=100)
         plt.close(fig)
         lines += ["", "![Bar chart of the share of students with each question right](questions.png)"]
+        header = ["| {} | questions | points earned | full marks |", "|---|---|---|---|"]
+        lines += ["", "## Results by cognitive level", "",
+                  "Points the class earned out of those possible, and the share of answers with "
+                  "full marks, by the level of thinking each question asks for.", "",
+                  header[0].format("level"), header[1], *by_level]
+        lines += ["", "## Results by learning objective", "",
+                  header[0].format("objective"), header[1], *by_objective]
     problems = grades[grades["problem"].notna()]
     if len(problems):
         lines += ["", "## Submissions with a problem", "", "| student | assignment | problem |",
