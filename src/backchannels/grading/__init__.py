@@ -9,11 +9,9 @@ sandbox for student kernels), ``answers`` (answers as data and their comparison)
 
 from __future__ import annotations
 
+from backchannels.grading.answers import HIDDEN_BEGIN, HIDDEN_END
 from backchannels.grading.check import Submission, check_submission, find_submissions
 from backchannels.grading.generate import (
-    _cached_gradebook,
-    _gradebook_key,
-    _store_gradebook,
     answer_key,
     assignments,
     course_dir,
@@ -21,10 +19,25 @@ from backchannels.grading.generate import (
     prepared_gradebook,
     tool_env,
 )
-from backchannels.grading.answers import HIDDEN_BEGIN, HIDDEN_END
 from backchannels.grading.report import objectives, report
 from backchannels.grading.run import SandboxUnavailable, checksums, default_jobs, grade
 
-__all__ = ["Submission", "SandboxUnavailable", "answer_key", "assignments", "check_submission",
-           "checksums", "course_dir", "default_jobs", "find_submissions", "generate", "grade",
-           "objectives", "prepared_gradebook", "report", "tool_env", "HIDDEN_BEGIN", "HIDDEN_END"]
+__all__ = [
+    "HIDDEN_BEGIN",
+    "HIDDEN_END",
+    "SandboxUnavailable",
+    "Submission",
+    "answer_key",
+    "assignments",
+    "check_submission",
+    "checksums",
+    "course_dir",
+    "default_jobs",
+    "find_submissions",
+    "generate",
+    "grade",
+    "objectives",
+    "prepared_gradebook",
+    "report",
+    "tool_env",
+]

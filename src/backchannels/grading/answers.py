@@ -139,8 +139,8 @@ def find_payloads(outputs: list[dict[str, Any]], question: str) -> list[Any]:
         if output.get("output_type") not in ("display_data", "execute_result"):
             continue
         data = output.get("data", {}).get(MIME)
-        if isinstance(data, dict) and data.get("question") == question and "answer" in data:
-            if len(repr(data["answer"])) <= MAX_PAYLOAD_CHARS:
-                found.append(data["answer"])
+        if (isinstance(data, dict) and data.get("question") == question and "answer" in data
+                and len(repr(data["answer"])) <= MAX_PAYLOAD_CHARS):
+            found.append(data["answer"])
     return found
 

@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from backchannels.grading.generate import assignments
 from backchannels.grading.answers import HIDDEN_BEGIN
+from backchannels.grading.generate import assignments
 
 MAX_FILE_BYTES = 50_000_000
 _SAFE_ID = re.compile(r"^[a-z0-9_.@-]+$")

@@ -82,7 +82,7 @@ def sandbox_problem() -> str | None:
         argv = bwrap_argv(scratch, runtime_dir=None, uid=PROBE_UID if _is_root() else None,
                           limits=Limits(), command=[sys.executable, "-c", "print('ok')"])
         try:
-            done = subprocess.run(argv, capture_output=True, text=True, timeout=60)
+            done = subprocess.run(argv, capture_output=True, text=True, timeout=60, check=False)
         except (OSError, subprocess.TimeoutExpired) as exc:
             return f"bwrap did not run: {exc}"
     if done.returncode != 0 or done.stdout.strip() != "ok":

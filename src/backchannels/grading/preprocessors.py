@@ -112,9 +112,9 @@ class ResilientExecute(Execute):
             cell.outputs = [from_dict({
                 "output_type": "error", "ename": "KernelDied",
                 "evalue": "this cell stopped the Python kernel, so it was skipped when grading",
-                "traceback": ["KernelDied: this cell stopped the Python kernel (for example "
-                              "os._exit or too much memory), so it was skipped; the other "
-                              "cells were graded without it."]})]
+                "traceback": [("KernelDied: this cell stopped the Python kernel (for example "
+                               "os._exit or too much memory), so it was skipped; the other "
+                               "cells were graded without it.")]})]
             return cell, resources
         self._current = index
         return super().preprocess_cell(cell, resources, index)

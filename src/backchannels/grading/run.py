@@ -21,8 +21,13 @@ from typing import Any
 
 from backchannels.grading import confine
 from backchannels.grading.check import Submission, find_submissions, write_grading_copy
-from backchannels.grading.generate import (_course_copy, _nbgrader, answer_key, course_dir,
-                                           prepared_gradebook)
+from backchannels.grading.generate import (
+    _course_copy,
+    _nbgrader,
+    answer_key,
+    course_dir,
+    prepared_gradebook,
+)
 from backchannels.grading.merge import _merge
 
 
