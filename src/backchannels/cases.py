@@ -606,3 +606,69 @@ def show_years_to_public(cases: pd.DataFrame | None = None) -> Any:
     alt = "Bar chart of years from start to disclosure. " + "; ".join(
         f"{n}: {int(v)}" for n, v in zip(data["name"], data["years_to_public"]))
     return show_figure(years_to_public_figure(cases), alt)
+
+
+# ----------------------------------------------------------------------------------------------
+# Comparison explorer: two dropdowns, never a code edit
+# ----------------------------------------------------------------------------------------------
+#: Columns a student may compare, with the words the dropdowns show.
+COMPARE_COLUMNS: dict[str, str] = {
+    "channel_type": "Kind of channel",
+    "outcome": "Outcome",
+    "authorised": "Authorised by the principals?",
+    "formal_relations": "Diplomatic relations while it ran?",
+    "ripeness": "Ripeness (Zartman)",
+    "spoilers": "Where spoilers stood (Stedman)",
+    "front_channel_link": "Link to public talks",
+    "made_public": "How it was made public or ratified",
+    "legal_issue": "Legal issue",
+}
+#: The authorisation codes lesson 01 calls doubtful.
+DOUBTFUL_AUTHORISATION = ("partly", "disputed")
+
+
+def comparison_table(cases: pd.DataFrame | None = None, rows: str = "front_channel_link",
+                     columns: str = "outcome", sure_only: bool = False) -> pd.DataFrame:
+    """Return :func:`compare` for two dropdown columns, optionally without doubtfully authorised cases."""
+    for name in (rows, columns):
+        if name not in COMPARE_COLUMNS:
+            raise ValueError(f"Cannot compare by {name!r}; choose from: {', '.join(COMPARE_COLUMNS)}")
+    table = _cases(cases)
+    if sure_only:
+        table = table[~table["authorised"].isin(DOUBTFUL_AUTHORISATION)]
+    result = compare(table, rows, columns)
+    result.index.name = COMPARE_COLUMNS[rows]
+    result.columns.name = COMPARE_COLUMNS[columns]
+    return result
+
+
+def comparison_explorer(cases: pd.DataFrame | None = None, rows: str = "front_channel_link",
+                        columns: str = "outcome") -> ipywidgets.VBox:
+    """Return two dropdowns and a checkbox that redraw the crosstab of the chosen case variables."""
+    import ipywidgets as widgets
+
+    table = _cases(cases)
+    options = [(label, name) for name, label in COMPARE_COLUMNS.items()]
+    style = {"description_width": "initial"}
+    row_pick = widgets.Dropdown(options=options, value=rows, description="Rows:", style=style)
+    col_pick = widgets.Dropdown(options=options, value=columns, description="Columns:", style=style)
+    sure = widgets.Checkbox(value=False, description="Leave out cases whose authorisation is partly or disputed",
+                            indent=False, layout=widgets.Layout(width="auto"))
+    out = widgets.HTML()
+    for w, cls in ((row_pick, "bc-compare-rows"), (col_pick, "bc-compare-columns"), (sure, "bc-compare-sure")):
+        w.add_class(cls)
+    out.add_class("bc-compare-output")
+
+    def redraw(_: Any = None) -> None:
+        result = comparison_table(table, row_pick.value, col_pick.value, sure.value)
+        kept = len(table) if not sure.value else int((~table["authorised"].isin(DOUBTFUL_AUTHORISATION)).sum())
+        note = (f"<p>{kept} cases. 'not coded' counts cases the data could not code on this variable; "
+                "a case with two legal issues is counted under each.</p>")
+        out.value = note + result.to_html(classes="bc-compare-table", border=0)
+
+    for w in (row_pick, col_pick, sure):
+        w.observe(redraw, names="value")
+    redraw()
+    box = widgets.VBox([widgets.HBox([row_pick, col_pick]), sure, out])
+    box.add_class("bc-comparison-explorer")
+    return box
