@@ -46,6 +46,18 @@ LEGAL_LABELS: dict[str, str] = {
 AUTHORISED_LABELS: dict[str, str] = {
     "yes": "Yes", "partly": "Partly", "disputed": "Disputed", "no": "No",
 }
+#: Labels for the analytic variables of cases.csv (the codes a comparison shows).
+ANALYTIC_LABELS: dict[str, dict[str, str]] = {
+    "ripeness": {"mutually_hurting_stalemate": "Mutually hurting stalemate",
+                 "imminent_catastrophe": "Impending catastrophe", "not_ripe": "Not ripe"},
+    "spoilers": {"inside": "Inside the process", "outside": "Outside the process", "both": "Inside and outside",
+                 "none_noted": "None noted"},
+    "front_channel_link": {"beside": "Beside public talks", "instead": "Instead of public talks",
+                           "prelude": "Prelude to public talks"},
+    "made_public": {"announcement": "Announcement", "public_signing": "Public signing", "leak": "Leak",
+                    "memoir": "Memoir", "archives": "Archives", "referendum": "Referendum"},
+    "formal_relations": {"yes": "Yes", "partial": "Partial", "no": "No"},
+}
 NOT_CODED = "not coded"
 
 _DATE_COLUMNS = ("date", "event_date", "start_date", "year")
@@ -489,7 +501,8 @@ def labelled(cases: pd.DataFrame | None = None) -> pd.DataFrame:
     """Return the case table with coded columns replaced by plain-language labels."""
     table = _cases(cases).copy()
     for col, mapping in (("channel_type", channel_labels()), ("outcome", OUTCOME_LABELS),
-                         ("legal_issue", LEGAL_LABELS), ("authorised", AUTHORISED_LABELS)):
+                         ("legal_issue", LEGAL_LABELS), ("authorised", AUTHORISED_LABELS),
+                         *ANALYTIC_LABELS.items()):
         if col in table.columns:
             table[col] = [[_label(mapping, x) for x in v] if isinstance(v, (list, tuple)) else _label(mapping, v)
                           for v in table[col]]
@@ -637,8 +650,9 @@ def comparison_table(cases: pd.DataFrame | None = None, rows: str = "front_chann
     if sure_only:
         table = table[~table["authorised"].isin(DOUBTFUL_AUTHORISATION)]
     result = compare(table, rows, columns)
-    result.index.name = COMPARE_COLUMNS[rows]
-    result.columns.name = COMPARE_COLUMNS[columns]
+    # One header row: the row variable (down) and the column variable (across) named in the corner.
+    result.index.name = f"{COMPARE_COLUMNS[rows]} ↓ / {COMPARE_COLUMNS[columns]} →"
+    result.columns.name = None
     return result
 
 
@@ -664,7 +678,8 @@ def comparison_explorer(cases: pd.DataFrame | None = None, rows: str = "front_ch
         kept = len(table) if not sure.value else int((~table["authorised"].isin(DOUBTFUL_AUTHORISATION)).sum())
         note = (f"<p>{kept} cases. 'not coded' counts cases the data could not code on this variable; "
                 "a case with two legal issues is counted under each.</p>")
-        out.value = note + result.to_html(classes="bc-compare-table", border=0)
+        caption = f"<p><b>{html.escape(str(result.index.name))}</b></p>"
+        out.value = note + caption + result.to_html(classes="bc-compare-table", border=0, index_names=False)
 
     for w in (row_pick, col_pick, sure):
         w.observe(redraw, names="value")
