@@ -32,14 +32,14 @@ def test_key_terms_box_is_generated_from_the_glossary(path: Path) -> None:
     cell, terms = found
     assert terms, "a key-terms box lists at least one term"
     text = "".join(cell["source"])
-    assert glossary.expected_box(text, terms) == text, "key-terms box is stale: python -m backchannels.glossary --write"
+    assert glossary.expected_box(text, terms) == text, "key-terms box is stale: python -m backchannels.course --write"
     first_markdown = [c for c in _nb(path)["cells"] if c["cell_type"] == "markdown"][:4]
     assert cell in first_markdown, "the key-terms box sits at the top of the lesson"
 
 
 def test_glossary_page_is_up_to_date() -> None:
     page = (REPO / "notebooks" / glossary.PAGE).read_text(encoding="utf-8")
-    assert page == glossary.glossary_page(), "notebooks/glossary.md is stale: python -m backchannels.glossary --write"
+    assert page == glossary.glossary_page(), "notebooks/glossary.md is stale: python -m backchannels.course --write"
 
 
 def test_unknown_key_term_is_a_clear_error() -> None:
@@ -55,7 +55,7 @@ def test_bibliography_is_formatted_from_the_references(path: Path) -> None:
     for key in meta["reading"] + meta["sources"]:
         get_reference(key)  # raises with the closest keys when a key is wrong
     assert expected_closing(text, closing["metadata"]["backchannels"]) == text, \
-        "bibliography is stale: python -m backchannels.references --write"
+        "bibliography is stale: python -m backchannels.course --write"
     block = text[text.index(BIB_START):text.index(BIB_END)]
     assert "## Further reading" in block and not RAW_KEY.search(text), "no raw BibTeX keys in the closing cell"
 
@@ -96,3 +96,21 @@ def test_every_glossary_term_is_defined_at_or_before_first_use() -> None:
             context = text[max(0, first.start() - 60):first.end() + 20].replace("\n", " ")
             problems.append(f"{term!r} is used before it is defined: ...{context}...")
     assert not problems, "\n".join(problems)
+
+
+def test_course_write_regenerates_a_stale_box_and_bibliography(tmp_path: Path) -> None:
+    import shutil
+
+    from backchannels.course import write_reading_aids
+
+    shutil.copytree(REPO / "notebooks", tmp_path / "notebooks")
+    target = tmp_path / "notebooks" / "02_why_back_channels.ipynb"
+    notebook = _nb(target)
+    cell, _ = glossary.key_terms_cell(notebook)
+    cell["source"] = ["<!-- key-terms:start -->\n", "stale\n", "<!-- key-terms:end -->"]
+    closing = [c for c in notebook["cells"] if c["cell_type"] == "markdown"][-1]
+    closing["source"] = [s.replace("## Further reading", "## Further readings") for s in closing["source"]]
+    target.write_text(json.dumps(notebook), encoding="utf-8")
+    assert write_reading_aids(tmp_path) == [target]
+    assert _nb(target) == _nb(REPO / "notebooks" / target.name)
+    assert write_reading_aids(tmp_path) == [], "a second run changes nothing"

@@ -213,10 +213,38 @@ def write_course_map() -> list[Path]:
     return changed
 
 
+def write_reading_aids(root: Path) -> list[Path]:
+    """Regenerate the lessons' key-terms boxes and bibliographies and the glossary page; return what changed."""
+    from backchannels import glossary
+    from backchannels.references import expected_closing
+
+    changed: list[Path] = []
+    for path in sorted((root / "notebooks").glob("*.ipynb")):
+        notebook = json.loads(path.read_text(encoding="utf-8"))
+        before = json.dumps(notebook, sort_keys=True)
+        found = glossary.key_terms_cell(notebook)
+        if found is not None:
+            cell, terms = found
+            cell["source"] = glossary.expected_box("".join(cell["source"]), terms).splitlines(keepends=True)
+        closing = [c for c in notebook["cells"] if c["cell_type"] == "markdown"][-1]
+        meta = closing.get("metadata", {}).get("backchannels", {})
+        if "bibliography" in meta:
+            closing["source"] = expected_closing("".join(closing["source"]), meta).splitlines(keepends=True)
+        if json.dumps(notebook, sort_keys=True) != before:
+            path.write_text(json.dumps(notebook, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+            changed.append(path)
+    page = root / "notebooks" / glossary.PAGE
+    if not page.exists() or page.read_text(encoding="utf-8") != glossary.glossary_page():
+        page.write_text(glossary.glossary_page(), encoding="utf-8")
+        changed.append(page)
+    return changed
+
+
 def main(argv: list[str] | None = None) -> int:
     """Print the course map, or with --write update the README and the start-here notebook."""
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--write", action="store_true", help="update README.md and 00_start_here")
+    parser.add_argument("--write", action="store_true",
+                        help="update the course map (README, 00_start_here), key-terms boxes, bibliographies and glossary page")
     parser.add_argument("--time", nargs="*", metavar="NN", default=None,
                         help="estimate each lesson's time (or only lessons NN ...); exit 1 if one runs over by more than 15 %%")
     args = parser.parse_args(argv)
@@ -225,7 +253,8 @@ def main(argv: list[str] | None = None) -> int:
         print(time_table(estimates))
         return 0 if all(e.fits for e in estimates) else 1
     if args.write:
-        for path in write_course_map():
+        root = repo_root()
+        for path in [*write_course_map(), *(write_reading_aids(root) if root else [])]:
             print(f"updated {path}")
     else:
         print(course_map_markdown())

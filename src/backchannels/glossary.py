@@ -1,18 +1,16 @@
 """The glossary as reading aids: a key-terms box at the top of each lesson and a rendered glossary page.
 
-Both are generated from ``data/glossary.csv``; ``python -m backchannels.glossary --write`` refreshes them
+Both are generated from ``data/glossary.csv``; ``python -m backchannels.course --write`` refreshes them
 and a test fails when a lesson's box or the page has drifted from the data.
 """
 
 from __future__ import annotations
 
-import argparse
 import csv
-import json
 import re
 from pathlib import Path
 
-from backchannels.paths import data_dir, repo_root
+from backchannels.paths import data_dir
 
 TERMS_START = "<!-- key-terms:start -->"
 TERMS_END = "<!-- key-terms:end -->"
@@ -42,7 +40,7 @@ def glossary_page(glossary: dict[str, str] | None = None) -> str:
     glossary = glossary if glossary is not None else load_glossary()
     lines = ["# Glossary", "",
              "Every term the lessons use, generated from `data/glossary.csv` (edit the CSV, then run "
-             "`python -m backchannels.glossary --write`). Each entry's sources are in the CSV.", ""]
+             "`python -m backchannels.course --write`). Each entry's sources are in the CSV.", ""]
     for term in sorted(glossary, key=str.lower):
         lines += [f"**{term}**", f": {glossary[term]}", ""]
     return "\n".join(lines)
@@ -63,48 +61,6 @@ def key_terms_cell(notebook: dict) -> tuple[dict, list[str]] | None:
     return None
 
 
-def write(root: Path) -> list[Path]:
-    """Regenerate every lesson's key-terms box and the glossary page; return what changed."""
-    changed = []
-    for path in sorted((root / "notebooks").glob("*.ipynb")):
-        notebook = json.loads(path.read_text(encoding="utf-8"))
-        found = key_terms_cell(notebook)
-        if found is None:
-            continue
-        cell, terms = found
-        old = "".join(cell["source"])
-        new = expected_box(old, terms)
-        if new != old:
-            cell["source"] = new.splitlines(keepends=True)
-            path.write_text(json.dumps(notebook, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
-            changed.append(path)
-    page = root / "notebooks" / PAGE
-    if not page.exists() or page.read_text(encoding="utf-8") != glossary_page():
-        page.write_text(glossary_page(), encoding="utf-8")
-        changed.append(page)
-    return changed
-
-
 def term_pattern(term: str) -> re.Pattern[str]:
     """Return a case-insensitive whole-word pattern for a term and its plural."""
     return re.compile(r"(?<![\w-])" + re.escape(term) + r"(s|es)?(?![\w-])", re.IGNORECASE)
-
-
-def main(argv: list[str] | None = None) -> int:
-    """With --write, refresh the key-terms boxes and notebooks/glossary.md; otherwise print the page."""
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--write", action="store_true")
-    args = parser.parse_args(argv)
-    root = repo_root()
-    if args.write:
-        if root is None:
-            raise SystemExit("Run this from a checkout of the repository.")
-        for path in write(root):
-            print(f"updated {path}")
-    else:
-        print(glossary_page())
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())
