@@ -7,6 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
+.PHONY: course-time
 .PHONY: help lab test check course-map clean-notebooks venv assignments grade report slides html app lecture bench
 
 help:
@@ -44,6 +45,9 @@ check: $(STAMP)
 
 course-map: $(STAMP)
 	$(BIN)/python -m backchannels.course --write
+
+course-time: $(STAMP)
+	$(BIN)/python -m backchannels.course --time
 
 clean-notebooks: $(STAMP)
 	$(BIN)/jupyter nbconvert --clear-output --inplace notebooks/*.ipynb

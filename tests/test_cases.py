@@ -275,3 +275,17 @@ def test_timeline_axis_covers_events_after_the_span() -> None:
     late = pd.concat([EVENTS, pd.DataFrame({"case_id": ["gamma"], "date": ["2020-11-25"], "event": ["Pardon"]})])
     fig = bc.timeline_figure(CASES, late)
     assert fig.axes[-1].get_xlim()[1] > 2020
+
+
+def test_comparison_explorer_is_driven_by_dropdowns_and_a_checkbox() -> None:
+    frame = CASES.assign(front_channel_link=["beside", "instead", None, "prelude"],
+                         authorised=["yes", "disputed", "partly", "no"])
+    box = bc.comparison_explorer(frame, rows="front_channel_link", columns="outcome")
+    (rows, columns), sure, out = box.children[0].children, box.children[1], box.children[2]
+    assert "Beside public talks" in out.value and "not coded" in out.value and "4 cases" in out.value
+    rows.value = "authorised"
+    assert "Disputed" in out.value
+    sure.value = True
+    assert "2 cases" in out.value and "Disputed" not in out.value
+    with pytest.raises(ValueError, match="Cannot compare by 'people'"):
+        bc.comparison_table(frame, rows="people")

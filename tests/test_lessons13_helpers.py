@@ -8,9 +8,10 @@ from pathlib import Path
 import pytest
 from matplotlib.figure import Figure
 
-from backchannels import channels, model_widgets
+from backchannels import channels
+from backchannels.model import widgets as model_widgets
 from backchannels.figures import figure_html
-from backchannels.models import Scenario
+from backchannels.model.core import Scenario
 
 REPO = Path(__file__).resolve().parents[1]
 

@@ -7,8 +7,8 @@ import math
 
 import pytest
 
-from backchannels import models
-from backchannels.models import Scenario
+from backchannels.model import core as models
+from backchannels.model.core import Scenario
 
 BASE = {"value": 5.0, "success": 0.5, "audience_cost": 3.0, "spoiler": 0.3, "leak": 0.2, "exposure_cost": 3.0}
 

@@ -46,6 +46,18 @@ LEGAL_LABELS: dict[str, str] = {
 AUTHORISED_LABELS: dict[str, str] = {
     "yes": "Yes", "partly": "Partly", "disputed": "Disputed", "no": "No",
 }
+#: Labels for the analytic variables of cases.csv (the codes a comparison shows).
+ANALYTIC_LABELS: dict[str, dict[str, str]] = {
+    "ripeness": {"mutually_hurting_stalemate": "Mutually hurting stalemate",
+                 "imminent_catastrophe": "Impending catastrophe", "not_ripe": "Not ripe"},
+    "spoilers": {"inside": "Inside the process", "outside": "Outside the process", "both": "Inside and outside",
+                 "none_noted": "None noted"},
+    "front_channel_link": {"beside": "Beside public talks", "instead": "Instead of public talks",
+                           "prelude": "Prelude to public talks"},
+    "made_public": {"announcement": "Announcement", "public_signing": "Public signing", "leak": "Leak",
+                    "memoir": "Memoir", "archives": "Archives", "referendum": "Referendum"},
+    "formal_relations": {"yes": "Yes", "partial": "Partial", "no": "No"},
+}
 NOT_CODED = "not coded"
 
 _DATE_COLUMNS = ("date", "event_date", "start_date", "year")
@@ -489,7 +501,8 @@ def labelled(cases: pd.DataFrame | None = None) -> pd.DataFrame:
     """Return the case table with coded columns replaced by plain-language labels."""
     table = _cases(cases).copy()
     for col, mapping in (("channel_type", channel_labels()), ("outcome", OUTCOME_LABELS),
-                         ("legal_issue", LEGAL_LABELS), ("authorised", AUTHORISED_LABELS)):
+                         ("legal_issue", LEGAL_LABELS), ("authorised", AUTHORISED_LABELS),
+                         *ANALYTIC_LABELS.items()):
         if col in table.columns:
             table[col] = [[_label(mapping, x) for x in v] if isinstance(v, (list, tuple)) else _label(mapping, v)
                           for v in table[col]]
@@ -606,3 +619,71 @@ def show_years_to_public(cases: pd.DataFrame | None = None) -> Any:
     alt = "Bar chart of years from start to disclosure. " + "; ".join(
         f"{n}: {int(v)}" for n, v in zip(data["name"], data["years_to_public"]))
     return show_figure(years_to_public_figure(cases), alt)
+
+
+# ----------------------------------------------------------------------------------------------
+# Comparison explorer: two dropdowns, never a code edit
+# ----------------------------------------------------------------------------------------------
+#: Columns a student may compare, with the words the dropdowns show.
+COMPARE_COLUMNS: dict[str, str] = {
+    "channel_type": "Kind of channel",
+    "outcome": "Outcome",
+    "authorised": "Authorised by the principals?",
+    "formal_relations": "Diplomatic relations while it ran?",
+    "ripeness": "Ripeness (Zartman)",
+    "spoilers": "Where spoilers stood (Stedman)",
+    "front_channel_link": "Link to public talks",
+    "made_public": "How it was made public or ratified",
+    "legal_issue": "Legal issue",
+}
+#: The authorisation codes lesson 01 calls doubtful.
+DOUBTFUL_AUTHORISATION = ("partly", "disputed")
+
+
+def comparison_table(cases: pd.DataFrame | None = None, rows: str = "front_channel_link",
+                     columns: str = "outcome", sure_only: bool = False) -> pd.DataFrame:
+    """Return :func:`compare` for two dropdown columns, optionally without doubtfully authorised cases."""
+    for name in (rows, columns):
+        if name not in COMPARE_COLUMNS:
+            raise ValueError(f"Cannot compare by {name!r}; choose from: {', '.join(COMPARE_COLUMNS)}")
+    table = _cases(cases)
+    if sure_only:
+        table = table[~table["authorised"].isin(DOUBTFUL_AUTHORISATION)]
+    result = compare(table, rows, columns)
+    # One header row: the row variable (down) and the column variable (across) named in the corner.
+    result.index.name = f"{COMPARE_COLUMNS[rows]} ↓ / {COMPARE_COLUMNS[columns]} →"
+    result.columns.name = None
+    return result
+
+
+def comparison_explorer(cases: pd.DataFrame | None = None, rows: str = "front_channel_link",
+                        columns: str = "outcome") -> ipywidgets.VBox:
+    """Return two dropdowns and a checkbox that redraw the crosstab of the chosen case variables."""
+    import ipywidgets as widgets
+
+    table = _cases(cases)
+    options = [(label, name) for name, label in COMPARE_COLUMNS.items()]
+    style = {"description_width": "initial"}
+    row_pick = widgets.Dropdown(options=options, value=rows, description="Rows:", style=style)
+    col_pick = widgets.Dropdown(options=options, value=columns, description="Columns:", style=style)
+    sure = widgets.Checkbox(value=False, description="Leave out cases whose authorisation is partly or disputed",
+                            indent=False, layout=widgets.Layout(width="auto"))
+    out = widgets.HTML()
+    for w, cls in ((row_pick, "bc-compare-rows"), (col_pick, "bc-compare-columns"), (sure, "bc-compare-sure")):
+        w.add_class(cls)
+    out.add_class("bc-compare-output")
+
+    def redraw(_: Any = None) -> None:
+        result = comparison_table(table, row_pick.value, col_pick.value, sure.value)
+        kept = len(table) if not sure.value else int((~table["authorised"].isin(DOUBTFUL_AUTHORISATION)).sum())
+        note = (f"<p>{kept} cases. 'not coded' counts cases the data could not code on this variable; "
+                "a case with two legal issues is counted under each.</p>")
+        caption = f"<p><b>{html.escape(str(result.index.name))}</b></p>"
+        out.value = note + caption + result.to_html(classes="bc-compare-table", border=0, index_names=False)
+
+    for w in (row_pick, col_pick, sure):
+        w.observe(redraw, names="value")
+    redraw()
+    box = widgets.VBox([widgets.HBox([row_pick, col_pick]), sure, out])
+    box.add_class("bc-comparison-explorer")
+    return box

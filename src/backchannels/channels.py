@@ -11,12 +11,12 @@ from backchannels.paths import data_dir
 CHARACTERISTICS_FILE = "characteristics.csv"
 TABLE_COLUMNS = ["definition", "method", "examples", "advantages", "disadvantages", "legality"]
 _REQUIRED = ["channel_type", "name", *TABLE_COLUMNS, "official_score", "secrecy_score", "sources"]
-MAP_ALT = ("Scatter chart placing nine kinds of diplomatic channel on two axes: from unofficial (left) "
-           "to official (right), and from public (bottom) to secret (top). The four kinds of back channel "
+MAP_ALT = ("Scatter chart placing nine kinds of diplomatic channel on two axes: from no authority (left) "
+           "to acting for the principals (right), and from public (bottom) to secret (top). The four kinds of back channel "
            "(direct, through a third state, through a private go-between, through intelligence services) "
-           "cluster top right: official and secret. The front channel and shuttle diplomacy sit bottom "
+           "cluster top right: authorised and secret. The front channel and shuttle diplomacy sit bottom "
            "right (official, public); mediation official and half-way up; track-two diplomacy and "
-           "unauthorised private diplomacy on the unofficial left.")
+           "unauthorised private diplomacy on the left, without authority.")
 # Label offsets (points) chosen so that the clustered back-channel labels do not overlap.
 _OFFSETS = {"direct_secret": (10, 4), "via_state_intermediary": (10, -12),
             "via_private_intermediary": (-10, -16), "via_intelligence_service": (-10, 6),
@@ -93,9 +93,9 @@ def channel_map() -> Figure:
                     weight="bold" if back else "normal")
     ax.set_xlim(-0.08, 1.1)
     ax.set_ylim(-0.05, 1.05)
-    ax.set_xticks([0, 0.5, 1], ["unofficial", "", "official"])
+    ax.set_xticks([0, 0.5, 1], ["no authority", "", "the principals'"])
     ax.set_yticks([0, 0.5, 1], ["public", "", "secret"])
-    ax.set_xlabel("Who talks: unofficial people → authorised officials")
+    ax.set_xlabel("Whose authority: none → the principals' (the messenger may be a private person)")
     ax.set_ylabel("Who knows: public → secret")
     ax.set_title("Where back channels (red stars) sit among kinds of diplomacy")
     fig.text(0.01, 0.01, "Positions are the module's teaching coding from data/channel_types.csv, "

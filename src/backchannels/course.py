@@ -55,13 +55,97 @@ def load_lessons(path: Path | None = None) -> list[Lesson]:
 
 
 def _question_count(lesson: Lesson) -> str:
-    """Return how many questions the lesson's bank holds, or an empty string without a bank."""
+    """Return the lesson's exercises as the progress table counts them: graded, plus any ungraded reflections."""
     bank = data_dir() / "questions" / f"{lesson.number}.yml"
     if not bank.exists():
         return ""
     from backchannels.quiz.bank import load_bank
 
-    return str(len(load_bank(lesson.number).questions))
+    loaded = load_bank(lesson.number)
+    graded, ungraded = len(loaded.graded), len(loaded.questions) - len(loaded.graded)
+    return f"{graded} graded + {ungraded} reflection" if ungraded else str(graded)
+
+
+# ----------------------------------------------------------------------------------------------
+# Time check: does a lesson fit its stated minutes?
+# ----------------------------------------------------------------------------------------------
+WORDS_PER_MINUTE = 130  # careful reading of dense prose by a first-year (skimming runs at 200-250)
+MINUTES_PER_EXERCISE = 2.0  # read, answer, read the feedback; a second try is folded in
+MINUTES_PER_TOOL = 1.5  # a figure, table or widget to look at or play with
+TOLERANCE = 0.15  # a lesson may run 15 % over its stated minutes before the check fails
+
+
+@dataclass(frozen=True)
+class TimeEstimate:
+    """A lesson's workload and the minutes it implies."""
+
+    number: str
+    words: int
+    exercises: int
+    tools: int
+    stated: int
+
+    @property
+    def minutes(self) -> float:
+        """Return the estimated minutes: reading plus exercises plus tools."""
+        return self.words / WORDS_PER_MINUTE + self.exercises * MINUTES_PER_EXERCISE + self.tools * MINUTES_PER_TOOL
+
+    @property
+    def fits(self) -> bool:
+        """Return whether the estimate stays within the stated minutes plus the tolerance."""
+        return self.minutes <= self.stated * (1 + TOLERANCE)
+
+
+def _student_text(cell: dict) -> str:
+    """Return what a student reads in a markdown cell: no instructor notes, no generated bibliography."""
+    import re
+
+    if "instructor" in cell.get("metadata", {}).get("tags", []):
+        return ""
+    text = "".join(cell["source"])
+    text = re.sub(r"<!-- bibliography:start -->.*?<!-- bibliography:end -->", "", text, flags=re.S)
+    text = re.sub(r"<!-- course-map:start -->.*?<!-- course-map:end -->", "", text, flags=re.S)
+    text = re.sub(r"\$\$.*?\$\$|<[^>]+>|`[^`]*`|\(https?://[^)]*\)", " ", text, flags=re.S)
+    return text
+
+
+def estimate_time(lesson: Lesson, root: Path | None = None) -> TimeEstimate:
+    """Return the time estimate of one lesson from its notebook's words, exercises and tools."""
+    import re
+
+    root = root or repo_root()
+    if root is None:
+        raise RuntimeError("Run this from a checkout of the repository.")
+    notebook = json.loads((root / "notebooks" / lesson.filename).read_text(encoding="utf-8"))
+    words = exercises = tools = 0
+    for cell in notebook["cells"]:
+        text = "".join(cell["source"])
+        if cell["cell_type"] == "markdown":
+            words += len(re.findall(r"[A-Za-zÀ-ÿ0-9][\w'’–-]*", _student_text(cell)))
+        elif re.search(r"\bshow_(question|quiz)\(", text):
+            if "show_quiz(" in text:
+                from backchannels.quiz.bank import load_bank
+
+                exercises += len(load_bank(lesson.number).questions)
+            else:
+                exercises += text.count("show_question(")
+        elif "import " not in text and text.strip() and "show_score(" not in text and "progress_overview(" not in text:
+            tools += 1
+    return TimeEstimate(lesson.number, words, exercises, tools, lesson.minutes)
+
+
+def time_report(numbers: list[str] | None = None) -> list[TimeEstimate]:
+    """Return the time estimates of the given lessons (default: every lesson)."""
+    return [estimate_time(lesson) for lesson in load_lessons() if numbers is None or lesson.number in numbers]
+
+
+def time_table(estimates: list[TimeEstimate]) -> str:
+    """Return the estimates as a Markdown table with a verdict per lesson."""
+    rows = ["| lesson | words | exercises | tools | estimated min | stated min | verdict |", "|---|---|---|---|---|---|---|"]
+    for e in estimates:
+        verdict = "fits" if e.fits else f"over by {e.minutes / e.stated - 1:.0%}"
+        rows.append(f"| {e.number} | {e.words} | {e.exercises} | {e.tools} | {e.minutes:.0f} | {e.stated} | {verdict} |")
+    return "\n".join(rows)
 
 
 def course_map_markdown(link_prefix: str = "") -> str:
@@ -129,13 +213,48 @@ def write_course_map() -> list[Path]:
     return changed
 
 
+def write_reading_aids(root: Path) -> list[Path]:
+    """Regenerate the lessons' key-terms boxes and bibliographies and the glossary page; return what changed."""
+    from backchannels import glossary
+    from backchannels.references import expected_closing
+
+    changed: list[Path] = []
+    for path in sorted((root / "notebooks").glob("*.ipynb")):
+        notebook = json.loads(path.read_text(encoding="utf-8"))
+        before = json.dumps(notebook, sort_keys=True)
+        found = glossary.key_terms_cell(notebook)
+        if found is not None:
+            cell, terms = found
+            cell["source"] = glossary.expected_box("".join(cell["source"]), terms).splitlines(keepends=True)
+        closing = [c for c in notebook["cells"] if c["cell_type"] == "markdown"][-1]
+        meta = closing.get("metadata", {}).get("backchannels", {})
+        if "bibliography" in meta:
+            closing["source"] = expected_closing("".join(closing["source"]), meta).splitlines(keepends=True)
+        if json.dumps(notebook, sort_keys=True) != before:
+            path.write_text(json.dumps(notebook, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+            changed.append(path)
+    page = root / "notebooks" / glossary.PAGE
+    if not page.exists() or page.read_text(encoding="utf-8") != glossary.glossary_page():
+        page.write_text(glossary.glossary_page(), encoding="utf-8")
+        changed.append(page)
+    return changed
+
+
 def main(argv: list[str] | None = None) -> int:
     """Print the course map, or with --write update the README and the start-here notebook."""
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--write", action="store_true", help="update README.md and 00_start_here")
+    parser.add_argument("--write", action="store_true",
+                        help="update the course map (README, 00_start_here), key-terms boxes, bibliographies and glossary page")
+    parser.add_argument("--time", nargs="*", metavar="NN", default=None,
+                        help="estimate each lesson's time (or only lessons NN ...); exit 1 if one runs over by more than 15 %%")
     args = parser.parse_args(argv)
+    if args.time is not None:
+        estimates = time_report([n.zfill(2) for n in args.time] or None)
+        print(time_table(estimates))
+        return 0 if all(e.fits for e in estimates) else 1
     if args.write:
-        for path in write_course_map():
+        root = repo_root()
+        for path in [*write_course_map(), *(write_reading_aids(root) if root else [])]:
             print(f"updated {path}")
     else:
         print(course_map_markdown())

@@ -185,3 +185,40 @@ def further_reading(keys: Iterable[str], directory: Path | None = None) -> str:
         url = ref.get("url")
         lines.append(f"- {line} <{url}>" if url else f"- {line}")
     return "\n".join(lines)
+
+
+# ----------------------------------------------------------------------------------------------
+# Lesson bibliographies: the closing cell of a lesson lists its sources formatted, never as raw keys
+# ----------------------------------------------------------------------------------------------
+BIB_START = "<!-- bibliography:start -->"
+BIB_END = "<!-- bibliography:end -->"
+
+
+def _reference_line(key: str, directory: Path | None = None) -> str:
+    """Return one formatted bibliography line: authors (year). Title. Where published. Link."""
+    ref = get_reference(key, directory)
+    line = format_reference(key, directory)
+    url = ref.get("url")
+    return f"- {line} <{url}>" if url else f"- {line}"
+
+
+def lesson_bibliography(reading: Iterable[str], sources: Iterable[str], directory: Path | None = None) -> str:
+    """Return the Markdown of a lesson's further reading and of the other sources it cites."""
+    reading = list(reading)
+    others = sorted({k for k in sources if k not in reading},
+                    key=lambda k: (cite(k, directory).lower(), k))
+    parts = ["## Further reading", ""] + [_reference_line(k, directory) for k in reading]
+    if others:
+        parts += ["", "### Other sources cited in this lesson", ""]
+        parts += [_reference_line(k, directory) for k in others]
+    return "\n".join(parts)
+
+
+def expected_closing(source: str, meta: dict, directory: Path | None = None) -> str:
+    """Return a closing cell's text with the block between the bibliography markers regenerated."""
+    if BIB_START not in source or BIB_END not in source:
+        raise ValueError(f"the closing cell needs the markers {BIB_START} and {BIB_END}")
+    bib = meta.get("bibliography", {})
+    body = lesson_bibliography(bib.get("reading", []), bib.get("sources", []), directory)
+    start, end = source.index(BIB_START) + len(BIB_START), source.index(BIB_END)
+    return source[:start] + "\n" + body + "\n" + source[end:]

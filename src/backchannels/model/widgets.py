@@ -8,9 +8,9 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from backchannels import models
+from backchannels.model import core as models
 from backchannels.figures import figure_html, show_figure
-from backchannels.models import Scenario
+from backchannels.model.core import Scenario
 from backchannels.paths import data_dir
 
 MODEL_CASES_FILE = "model_cases.csv"
