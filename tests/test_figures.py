@@ -17,14 +17,10 @@ def test_the_lesson_figures_never_import_pyplot() -> None:
     # pyplot (and pandas' .plot, which imports it) costs a kernel ~15 MB; issue 11's memory target.
     code = (
         "import sys\n"
-        "from backchannels import cases, channels
-"
-        "from backchannels.law import figures as legal_plots
-"
-        "from backchannels.model import widgets as model_widgets
-"
-        "from backchannels.model.core import Scenario
-"
+        "from backchannels import cases, channels\n"
+        "from backchannels.law import figures as legal_plots\n"
+        "from backchannels.model import widgets as model_widgets\n"
+        "from backchannels.model.core import Scenario\n"
         "from backchannels.data import load_cases\n"
         "c = load_cases()\n"
         "cases.show_timeline(); cases.show_compare(c); cases.show_years_to_public(c)\n"
