@@ -13,6 +13,7 @@ from backchannels.bench import (
     Figure,
     Target,
     answer_plan,
+    confinement_figures,
     floor_notebook,
     format_line,
     grading_unavailable,
@@ -269,3 +270,13 @@ def test_a_failed_make_test_is_reported_by_pytest_summary_line() -> None:
               "make[1]: Leaving directory '/tmp/clone'\n")
     assert pytest_summary(output) == "1 failed, 650 passed in 451.45s (0:07:31)"
     assert pytest_summary("make: *** No rule to make target 'test'.  Stop.\n").startswith("make: ***")
+
+
+def test_confinement_cost_is_judged_against_its_target() -> None:
+    cheap = confinement_figures(50, t_confined=60.0, t_unconfined=55.0, same=True)
+    ratio = next(f for f in cheap if "confined / unconfined" in f.name)
+    assert ratio.samples == [60.0 / 55.0] and ratio.target.met(ratio.samples[0], None)
+    costly = next(f for f in confinement_figures(50, 80.0, 55.0, True) if "/" in f.name)
+    assert not costly.target.met(costly.samples[0], None)
+    differ = next(f for f in confinement_figures(50, 60.0, 55.0, False) if "/" in f.name)
+    assert differ.not_measured

@@ -750,7 +750,9 @@ def confinement_figures(n: int, t_confined: float, t_unconfined: float, same: bo
     """Return the cost of the sandbox: the grader with and without it, and their ratio."""
     return [
         Figure("grading", f"{n} submissions: grader unconfined (--unconfined)", "s", [t_unconfined],
-               note="student code not sandboxed"),
+               note="student code not sandboxed; mean of two runs"),
+        Figure("grading", f"{n} submissions: grader confined (bubblewrap)", "s", [t_confined],
+               note="mean of two runs, in ABBA order with the unconfined ones"),
         Figure("grading", f"{n} submissions: time confined / unconfined", "×", [t_confined / t_unconfined],
                target=Target(1.25),
                note="scores identical" if same else "SCORES DIFFER",
@@ -791,10 +793,16 @@ def bench_grading(root: Path, sizes: Sequence[int], jobs: int | None = None) -> 
                 t_parallel = _timed([sys.executable, "-m", "backchannels.grading", "grade", str(submitted),
                                      "--jobs", str(n_jobs), "--no-feedback", "--out", str(Path(tmp) / "par")],
                                     root, env)
-                # The same grader without the sandbox: what confining student code costs.
-                t_unconfined = _timed([sys.executable, "-m", "backchannels.grading", "grade",
-                                       str(submitted), "--jobs", str(n_jobs), "--no-feedback",
-                                       "--unconfined", "--out", str(Path(tmp) / "open")], root, env)
+                # The same grader without the sandbox: what confining student code costs. Runs in
+                # ABBA order (confined above, unconfined twice, confined again) so that a machine
+                # whose load drifts during the bench does not favour either.
+                def grader(out: str, *flags: str) -> float:
+                    return _timed([sys.executable, "-m", "backchannels.grading", "grade",
+                                   str(submitted), "--jobs", str(n_jobs), "--no-feedback", *flags,
+                                   "--out", str(Path(tmp) / out)], root, env)
+
+                t_unconfined = grader("open", "--unconfined") + grader("open2", "--unconfined")
+                t_confined = t_parallel + grader("par2")
                 sequential = read_scores(seq / "gradebook.db", assignment, students)
                 parallel = read_scores(Path(tmp) / "par" / "gradebook.db", assignment, students)
                 unconfined = read_scores(Path(tmp) / "open" / "gradebook.db", assignment, students)
@@ -805,7 +813,7 @@ def bench_grading(root: Path, sizes: Sequence[int], jobs: int | None = None) -> 
         spread = f"{assignment}, scores {min(sequential.values()):g}–{max(sequential.values()):g}"
         figures += grading_figures(n, n_jobs, t_generate, t_autograde, t_parallel,
                                    scores_identical(sequential, parallel), spread)
-        figures += confinement_figures(n, t_parallel, t_unconfined,
+        figures += confinement_figures(n, t_confined / 2, t_unconfined / 2,
                                        scores_identical(parallel, unconfined))
     return figures
 
