@@ -210,3 +210,21 @@ def test_widget_html_writes_controls_and_skips_buttons() -> None:
 def test_unknown_tool_is_a_clear_error() -> None:
     with pytest.raises(ValueError, match="Unknown tool 'slider'; known tools: model_explorer"):
         static_tool_html("slider")
+
+
+def test_with_tool_stills_replaces_only_tool_cells() -> None:
+    import nbformat
+
+    nb = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_markdown_cell("text"),
+        nbformat.v4.new_code_cell("case_browser()", outputs=[nbformat.v4.new_output(
+            "display_data", data={"application/vnd.jupyter.widget-view+json": {"model_id": "x"}})]),
+        nbformat.v4.new_code_cell("1 + 1", outputs=[nbformat.v4.new_output(
+            "execute_result", data={"text/plain": "2"}, execution_count=1)]),
+    ])
+    from backchannels.render.tools import with_tool_stills
+
+    out = with_tool_stills(nb, "https://hub.example/x", "Open it live")
+    assert out.cells[1].outputs[0]["data"]["text/html"].startswith("<figure class='bc-static-tool' data-tool='case_browser'>")
+    assert out.cells[2].outputs == nb.cells[2].outputs and nb.cells[1].outputs[0]["data"] != out.cells[1].outputs[0]["data"]
+    nbformat.validate(out)

@@ -196,3 +196,28 @@ def static_tool_html(call: str, live_href: str | None = None, where: str | None 
     return (f"<figure class='bc-static-tool' data-tool='{escape(call, quote=True)}'>"
             f"<figcaption>{escape(tool.name)} (still)</figcaption>"
             f"<div class='bc-static-body'>{body}</div>{live_line(tool, live_href, where)}</figure>")
+
+
+def with_tool_stills(notebook: Any, live_href: str | None = None, where: str | None = None) -> Any:
+    """Return a copy of an (executed or not) notebook whose tool cells show the tool's still instead.
+
+    Every code cell whose last statement builds a known tool gets one ``text/html`` output: the
+    still with its live line. Other cells are untouched. Use before an export drops widget views.
+    """
+    import copy
+
+    import nbformat
+
+    result = copy.deepcopy(notebook)
+    stills: dict[str, str] = {}
+    for cell in result.cells:
+        if cell.get("cell_type") != "code":
+            continue
+        tool = tool_for_source(cell.get("source", ""))
+        if tool is None:
+            continue
+        if tool.call not in stills:
+            stills[tool.call] = static_tool_html(tool.call, live_href, where)
+        cell["outputs"] = [nbformat.v4.new_output(
+            "display_data", data={"text/html": stills[tool.call], "text/plain": f"{tool.name} (still)"})]
+    return result
