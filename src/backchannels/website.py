@@ -233,7 +233,7 @@ def load_glossary(path: Path | None = None) -> list[Term]:
 
 _PROTECTED = re.compile(
     r"```.*?```|~~~.*?~~~|`[^`\n]*`|\$\$.*?\$\$|\$[^$\n]+\$|<a\b.*?</a>|<[^>\n]+>|"
-    r"!?\[[^\]\n]*\]\([^)\n]*\)|^#{1,6} .*$|https?://\S+",
+    r"!?\[[^\]\n]*\]\([^)\n]*\)|^#{1,6} [^\n]*$|https?://\S+",
     re.DOTALL | re.MULTILINE)
 
 
@@ -248,16 +248,15 @@ def link_terms(markdown: str, terms: Iterable[Term], done: set[str], href: str =
 
     text = _PROTECTED.sub(keep, markdown)
     for term in sorted(terms, key=lambda t: len(t.term), reverse=True):
-        if term.term in done:
-            continue
         pattern = re.compile(rf"(?<![\w\-])({re.escape(term.term)}s?)(?![\w\-])", re.IGNORECASE)
-        match = pattern.search(text)
-        if match is None:
-            continue
-        store.append(f'<a class="bc-gloss" href="{href}#{term.anchor}" '
-                     f'title="Glossary: {html.escape(term.term, quote=True)}">{match.group(1)}</a>')
-        text = text[:match.start()] + f"\x00{len(store) - 1}\x00" + text[match.end():]
-        done.add(term.term)
+        match = pattern.search(text) if term.term not in done else None
+        if match is not None:
+            store.append(f'<a class="bc-gloss" href="{href}#{term.anchor}" '
+                         f'title="Glossary: {html.escape(term.term, quote=True)}">{match.group(1)}</a>')
+            text = text[:match.start()] + f"\x00{len(store) - 1}\x00" + text[match.end():]
+            done.add(term.term)
+        # Every other use of a longer term is kept whole, so 'channel' never links inside 'back channel'.
+        text = pattern.sub(keep, text)
     while "\x00" in text:
         text = re.sub(r"\x00(\d+)\x00", lambda m: store[int(m.group(1))], text)
     return text
