@@ -129,3 +129,20 @@ def test_landing_page_maps_every_lesson_with_minutes_and_question(tmp_path: Path
     assert '<td>01</td><td><a href="01_next.html">Next</a></td><td>50</td><td>Why not?</td>' in page
     assert "About 1 h 0 min" in page and "(run-it-live)=" in page and "mybinder" not in page
     assert "00_start\n01_next\nglossary\nbibliography" in page
+
+
+def test_github_pages_workflow_builds_with_make_site_and_publishes_its_folder() -> None:
+    import yaml
+
+    root = Path(__file__).resolve().parents[1]
+    flow = yaml.safe_load((root / ".github" / "workflows" / "pages.yml").read_text(encoding="utf-8"))
+    steps = flow["jobs"]["build"]["steps"]
+    runs = [s.get("run", "") for s in steps]
+    assert any(r.startswith("make site") for r in runs)
+    upload = next(s for s in steps if str(s.get("uses", "")).startswith("actions/upload-pages-artifact"))
+    assert upload["with"]["path"] == "_build/site"
+    assert flow["permissions"] == {"contents": "read", "pages": "write", "id-token": "write"}
+    deploy = flow["jobs"]["deploy"]
+    assert deploy["needs"] == "build" and deploy["steps"][0]["uses"].startswith("actions/deploy-pages")
+    makefile = (root / "Makefile").read_text(encoding="utf-8")
+    assert "\nhtml: site\n" in makefile and "-m backchannels.website" in makefile
