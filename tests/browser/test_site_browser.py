@@ -161,6 +161,12 @@ def test_lessons_show_stills_folded_answers_and_no_instructor_notes(site: BuildR
                 sample = words[len(words) // 2: len(words) // 2 + 40]
                 assert sample not in plain, f"{lesson.page} shows instructor notes: {sample!r}"
     assert not any("widget-view+json" in text for text in pages.values())
+    # Reading aids: glossary terms and citations link out of the lessons; the bibliography links back.
+    assert sum(text.count('class="bc-gloss" href="glossary.html#term-') for text in pages.values()) >= len(pages)
+    assert all('class="bc-cite" href="bibliography.html#ref-' in text for text in pages.values() if "References</h2>" in text)
+    bibliography = (site.out / "bibliography.html").read_text(encoding="utf-8")
+    assert bibliography.count("<li id=\"ref-") == len(load_references())
+    assert "Cited in lesson" in bibliography
 
 
 # ------------------------------------------------------------------------------ in Chromium
