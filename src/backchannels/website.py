@@ -50,6 +50,8 @@ INSTRUCTOR_TAG = "instructor"
 GLOSSARY_PAGE = "glossary.html"
 RUN_LIVE = "index.html#run-it-live"
 EXECUTE_TIMEOUT_S = 180
+SCORE_NOTE = (f'<p class="bc-score-note"><em>Scores and progress are counted when you run the lesson live '
+              f'(<a href="{RUN_LIVE}">how</a>); on this page, check each answer by opening it.</em></p>')
 WHO_FOR = (
     "Students of international relations, history, politics or law, in a class or studying alone, "
     "and the lecturers who teach them. Reading this site needs nothing but a browser; the exercises "
@@ -338,7 +340,7 @@ def prepare_lesson(executed: NotebookNode, lesson: SiteLesson, settings: SiteSet
             cell.metadata["tags"] = sorted(tags)
             self_check = self_check_for_source(cell.source)
             if self_check is not None:
-                cell.outputs = [_html_output(self_check)] if self_check else []
+                cell.outputs = [_html_output(self_check or SCORE_NOTE)]
             for output in cell.get("outputs", []):
                 if "data" in output and "text/html" in output["data"]:
                     keys += cited_keys(output["data"]["text/html"])
