@@ -146,3 +146,18 @@ def test_github_pages_workflow_builds_with_make_site_and_publishes_its_folder() 
     assert deploy["needs"] == "build" and deploy["steps"][0]["uses"].startswith("actions/deploy-pages")
     makefile = (root / "Makefile").read_text(encoding="utf-8")
     assert "\nhtml: site\n" in makefile and "-m backchannels.website" in makefile
+
+
+def test_a_lesson_that_fails_stops_the_build_with_its_name(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from backchannels.website import main
+
+    notebooks = tmp_path / "nb"
+    notebooks.mkdir()
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# Broken"),
+                                         nbformat.v4.new_code_cell("1 / 0")])
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(nb, notebooks / "00_start_here.ipynb")
+    assert main(["--notebooks", str(notebooks), "--out", str(tmp_path / "site")]) == 1
+    err = capsys.readouterr().err
+    assert "site: 00_start_here.ipynb did not run to the end: ZeroDivisionError" in err
+    assert "Traceback" not in err

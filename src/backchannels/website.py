@@ -175,13 +175,20 @@ def find_lessons(folder: Path | None = None, table: Path | None = None) -> list[
 def execute(path: Path, timeout: int = EXECUTE_TIMEOUT_S) -> NotebookNode:
     """Run a lesson top to bottom in a fresh kernel (its folder as working directory) and return it."""
     from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError
 
     notebook = nbformat.read(path, as_version=4)
     client = NotebookClient(notebook, timeout=timeout, kernel_name="python3",
                             resources={"metadata": {"path": str(path.parent)}})
     # The kernel's own console chatter ("running over TCP without encryption") is not for readers of
     # the build log; errors in cells still arrive through the notebook and stop the build.
-    client.execute(stderr=subprocess.DEVNULL)
+    try:
+        client.execute(stderr=subprocess.DEVNULL)
+    except CellExecutionError as error:
+        text = re.sub(r"\x1b\[[0-9;]*m", "", str(error)).strip()  # the traceback comes coloured
+        summary = text.splitlines()[-1] if text else type(error).__name__
+        raise RuntimeError(f"{path.name} did not run to the end: {summary}. Run it in JupyterLab "
+                           "(make lab) to see the failing cell.") from None
     return notebook
 
 
