@@ -393,10 +393,14 @@ def landing_page(lessons: list[SiteLesson], settings: SiteSettings, root: Path |
              '<table class="bc-lesson-map table"><caption>Lesson map: the lessons in teaching order</caption>'
              '<thead><tr><th scope="col">#</th><th scope="col">Lesson</th><th scope="col">Minutes</th>'
              f'<th scope="col">Guiding question</th></tr></thead><tbody>{"".join(rows)}</tbody></table></div>')
-    live = launch_links(settings, "notebooks/" + (lessons[0].path.name if lessons else ""))
+    live = launch_links(settings, _repo_path(lessons[0], root)) if lessons else []
+    repository = (f"[the repository]({settings.repository})" if settings.live else "the repository")
     buttons = ("\n\nOr open the first lesson straight away: "
                + " · ".join(f'<a href="{html.escape(u, quote=True)}">{html.escape(t)}</a>' for t, u in live)
                + "\n") if live else ""
+    hosted = ("each lesson page has buttons at the top that open it there." if live else
+              "use the link your lecturer gives you. (A site published with the repository's address "
+              "has buttons on each lesson page that open it there.)")
     toc = "\n".join([*(lesson.page for lesson in lessons), "glossary", "bibliography"])
     return f"""# Back Channels
 
@@ -424,11 +428,10 @@ This site is the lessons as a book. The interactive tools (the model explorer, t
 the legality analyser) appear here as still pictures; to move their controls and get instant
 feedback on the exercises, run the lessons live:
 
-- **On your own computer** (Python 3.11 or newer): download the repository and run `make lab` in
+- **On your own computer** (Python 3.11 or newer): download {repository} and run `make lab` in
   its folder; JupyterLab opens the first lesson. `make app` gives the same lessons as a clean app
   without code.
-- **On a class JupyterHub or Binder**: your lecturer gives you the link; each lesson page then has
-  buttons that open it there.{buttons}
+- **On a class JupyterHub or Binder**: {hosted}{buttons}
 
 ```{{toctree}}
 :hidden:
