@@ -247,7 +247,10 @@ _WRITES = re.compile(r"\.(?:write_text|write_bytes|mkdir|to_csv|to_excel)\(|\.sa
 
 def test_no_absolute_paths_in_package_or_lessons() -> None:
     found = []
-    sources = [p for p in (REPO / "src").rglob("*.py")] + list((REPO / "notebooks").glob("*.ipynb"))
+    # The grading sandbox lays out its own file system (/home/student, /tmp inside bwrap): those
+    # paths exist only inside it, never on the user's machine.
+    sources = [p for p in (REPO / "src").rglob("*.py") if p.name != "confine.py"]
+    sources += list((REPO / "notebooks").glob("*.ipynb"))
     for path in sources:
         text = path.read_text(encoding="utf-8")
         for line in text.splitlines():

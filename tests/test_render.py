@@ -166,7 +166,7 @@ def test_tool_for_source_recognises_only_a_bare_final_call() -> None:
 
 
 def test_model_explorer_still_shows_default_values_verdict_and_chart() -> None:
-    from backchannels.model_widgets import model_explorer
+    from backchannels.model.widgets import model_explorer
 
     box = model_explorer()
     html = static_tool_html("model_explorer", "https://hub.example/lesson02", "Open lesson 02 live")
@@ -193,7 +193,7 @@ def test_legality_analyser_still_shows_the_default_analysis() -> None:
     analyser = tools["show_legality_analyser"].build()
     html = static_tool_html("show_legality_analyser")
     assert analyser.result.value in html
-    assert "Conclusion:" in html and "Who acts" in html
+    assert "Logan Act" in html and "element by element" in html and "Caveat:" in html
 
 
 def test_widget_html_writes_controls_and_skips_buttons() -> None:

@@ -36,7 +36,7 @@ class Tool:
 
 TOOLS: dict[str, Tool] = {
     tool.call: tool for tool in (
-        Tool("model_explorer", "Model explorer", ("backchannels.model_widgets",),
+        Tool("model_explorer", "Model explorer", ("backchannels.model.widgets", "backchannels.model_widgets"),
              "move the sliders and watch the verdict and the chart change"),
         Tool("case_browser", "Case browser", ("backchannels.cases",),
              "choose any case from the list to read its card"),
