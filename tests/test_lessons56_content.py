@@ -101,6 +101,7 @@ CITATION_PATTERNS = [
 # Each citation the lessons use -> (source_id in legal_sources.csv, text that row's name or citation must contain).
 CITATIONS: dict[str, tuple[str, str]] = {
     "18 U.S.C. § 953": ("logan_act", "18 U.S.C. § 953"),
+    "18 U.S.C. § 11": ("foreign_government_defined", "18 U.S.C. § 11"),  # proposed by iss16 (banks 05)
     "Logan Act": ("logan_act", "Logan Act"),
     "18 U.S.C. § 1001": ("false_statements_1001", "18 U.S.C. § 1001"),
     "18 U.S.C. § 951": ("agents_foreign_governments_951", "18 U.S.C. § 951"),

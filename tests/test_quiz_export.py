@@ -27,7 +27,7 @@ VISIBLE = [
     "Verdict:",
     "They reported to their foreign ministries",
     "Is secrecy in diplomacy ever justified?",
-    "Question 1 of 4 — Choose one answer.",  # show_question("00_q1")
+    "Question 1 of 5 — Choose one answer.",  # show_question("00_q1")
 ]
 ANSWERS = ["Yes: official, authorised, and secret.", "That is open summitry", "October 1962."]
 
