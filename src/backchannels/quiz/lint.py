@@ -305,7 +305,8 @@ def _question_findings(q: Question, bank: Bank) -> list[Finding]:
     for text in wrong_texts(q):
         found = absolute_words(text)
         if found:
-            what = f"'{', '.join(dict.fromkeys(found))}' in a wrong option: \"{text[:50]}\""
+            where = "the false statement" if isinstance(q, TrueFalse) else "a wrong option"
+            what = f"'{', '.join(dict.fromkeys(found))}' in {where}: \"{text[:50]}\""
             out.append(Finding("absolute_wrong", q, bank, what))
     cues = hint_cues(q)
     if cues:
