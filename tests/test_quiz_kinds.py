@@ -25,7 +25,7 @@ KINDS = REPO / "tests" / "fixtures" / "questions" / "kinds.yml"
 FACTS = {
     "The secret pledge to remove the Jupiter missiles from Turkey was kept in April 1963": "weakens",
     "A promise the public never learns of cannot cost a leader votes if it is broken": "strengthens",
-    "Khrushchev announced the withdrawal from Cuba on Radio Moscow": "neither",
+    "Khrushchev announced the withdrawal from Cuba in public on 28 October": "neither",
 }
 
 
@@ -102,7 +102,7 @@ def test_evidence_gives_credit_per_fact_and_explains_the_misses():
     q = load_bank(KINDS).question("kinds_q2")
     assert isinstance(q, Evidence)
     assert check_evidence(q, {}).correct is None
-    wrong = dict(FACTS, **{"Khrushchev announced the withdrawal from Cuba on Radio Moscow": "weakens"})
+    wrong = dict(FACTS, **{"Khrushchev announced the withdrawal from Cuba in public on 28 October": "weakens"})
     feedback = check_evidence(q, wrong)
     assert feedback.correct is False and feedback.score == pytest.approx(2 / 3)
     assert "2 of 3 facts judged right" in feedback.message
@@ -168,7 +168,7 @@ def test_written_answer_is_self_marked_and_kept_apart(quiz, user_dir):
     q.submit_button.click()
     assert "Saved — 25 words" in text(q.feedback)
     shown = [c for c in q.marking.children]
-    assert q.model_area in shown and q.save_button in shown
+    assert q.model_area in shown and q.save_row in shown and q.save_button in q.save_row.children
     assert "Model answer: Sometimes: Kennedy's secret Jupiter pledge" in text(q.model_area)
     assert [c.description for c in q.criteria] == [
         "Takes a position",
@@ -212,7 +212,7 @@ def test_static_views_show_case_claim_rubric_and_hide_answers(monkeypatch):
     plain = view.static_text
     assert "Case: On 16 September 1977" in plain
     assert "Claim: A secret promise is not credible" in plain
-    assert "Khrushchev announced the withdrawal from Cuba on Radio Moscow -> strengthens / weakens / neither" in plain
+    assert "Khrushchev announced the withdrawal from Cuba in public on 28 October -> strengthens / weakens / neither" in plain
     assert "[ ] Uses a specific case" in plain
     assert "Written answer (self-marked)" in plain
     assert "<details><summary>Model answer (read it after writing yours)</summary>" in view.static_html

@@ -654,6 +654,8 @@ class WrittenWidget:
         self.marks_feedback = _message_area()
         self.marking = widgets.VBox([], layout=FULL)
         self.marking.add_class("bc-marking")
+        self.save_row = widgets.HBox([self.save_button], layout=PLAIN)
+        self.save_row.add_class("bc-buttons")
         buttons = [self.submit_button] + ([self.hint_button] if question.hint else [])
         row = widgets.HBox(buttons, layout=PLAIN)
         row.add_class("bc-buttons")
@@ -687,7 +689,7 @@ class WrittenWidget:
             "you, and it is kept apart from your quiz score).</p>"
         )
         self.marking.children = [
-            self.model_area, intro, *self.criteria, self.save_button, self.marks_feedback
+            self.model_area, intro, *self.criteria, self.save_row, self.marks_feedback
         ]
 
     def _restore(self) -> None:
