@@ -106,7 +106,7 @@ def test_evidence_gives_credit_per_fact_and_explains_the_misses():
     feedback = check_evidence(q, wrong)
     assert feedback.correct is False and feedback.score == pytest.approx(2 / 3)
     assert "2 of 3 facts judged right" in feedback.message
-    assert "does neither the claim. That is the public half" in feedback.message
+    assert "neither strengthens nor weakens the claim. That is the public half" in feedback.message
     right = check_evidence(q, FACTS)
     assert right.correct is True and right.score == 1.0
     assert check(q, {k: "maybe" for k in FACTS}).correct is None

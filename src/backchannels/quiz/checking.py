@@ -338,7 +338,11 @@ def check_case(question: CaseApplication, selected: str | None) -> Feedback:
     return check_single_choice(question, selected)  # type: ignore[arg-type]
 
 
-EFFECT_WORDS = {"strengthens": "strengthens", "weakens": "weakens", "neither": "does neither"}
+EFFECT_WORDS = {
+    "strengthens": "strengthens the claim",
+    "weakens": "weakens the claim",
+    "neither": "neither strengthens nor weakens the claim",
+}
 
 
 def check_evidence(question: Evidence, chosen: Mapping[str, str | None]) -> Feedback:
@@ -356,7 +360,7 @@ def check_evidence(question: Evidence, chosen: Mapping[str, str | None]) -> Feed
     if not wrong:
         return _right(f"all {total} facts judged right.", question.explanation)
     notes = [
-        f"{_quote(f.text)} {EFFECT_WORDS[f.effect]} the claim. {f.feedback}".strip()
+        f"{_quote(f.text)} {EFFECT_WORDS[f.effect]}. {f.feedback}".strip()
         for f in wrong
     ]
     return _wrong(
@@ -453,7 +457,7 @@ def answer_text(question: Question) -> str:
         CaseApplication: lambda q: f"**Answer:** {next(o.text for o in q.options if o.correct)}",
         Evidence: lambda q: (
             "**Answer:**\n\n"
-            + "\n".join(f"- {f.text} → {EFFECT_WORDS[f.effect]} the claim" for f in q.facts)
+            + "\n".join(f"- {f.text} → {EFFECT_WORDS[f.effect]}" for f in q.facts)
         ),
         Written: lambda q: "**Model answer:** " + q.model_answer,
     }
