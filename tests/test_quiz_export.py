@@ -27,7 +27,7 @@ VISIBLE = [
     "Verdict:",
     "They reported to their foreign ministries",
     "Is secrecy in diplomacy ever justified?",
-    "Question 1 of 5 — Choose one answer.",  # show_question("00_q1")
+    "Question 1 of 6 — Choose one answer.",  # show_question("00_q1")
     "Read the case, then choose one answer. Case. On 16 September 1977",
     "Claim: Israeli–Palestinian reliance on back channels",
     "strengthens / weakens / neither",
