@@ -221,3 +221,18 @@ def test_static_views_show_case_claim_rubric_and_hide_answers(monkeypatch):
     static = show_quiz("kinds", seed=3)
     assert isinstance(static, StaticView)
     assert "Question 2 of 2 — Say whether each fact strengthens or weakens the claim, or neither." in static.text
+
+
+def test_a_reworded_question_restores_an_old_answer_without_error(user_dir):
+    """Banks are rewritten while ids survive: an answer saved under old wording must not break."""
+    store = ProgressStore()
+    store.record_check("kinds_q1", "An option text that no longer exists", correct=True, score=1.0)
+    store.record_check("kinds_q2", {"an old fact": "weakens"}, correct=False, score=0.0)
+    store.update("kinds_q3", lambda r: r.update({"text": "old answer", "self_met": [7]}))
+    view = show_quiz("kinds", seed=3)
+    case = view.question("kinds_q1")
+    assert case.controls.read() is None and not case.check_button.disabled
+    evidence = view.question("kinds_q2")
+    assert all(d.value == "" for d in evidence.controls.dropdowns.values())
+    written = view.question("kinds_q3")
+    assert written.answer.value == "old answer" and not any(c.value for c in written.criteria)
