@@ -426,6 +426,12 @@ def check(question: Question, answer: object) -> Feedback:
         )
 
 
+def _lower_first(text: str) -> str:
+    """Lower-case a reason's first letter to follow 'because' (not an acronym such as 'US')."""
+    first = text.split(" ", 1)[0]
+    return text if not text or first.isupper() or first[1:2].isupper() else text[0].lower() + text[1:]
+
+
 def answer_text(question: Question) -> str:
     """Return the revealed answer, with the explanation, as Markdown."""
     lines = {
@@ -452,7 +458,7 @@ def answer_text(question: Question) -> str:
         ShortText: lambda q: "**Answer:** " + " / ".join(q.accepted),
         Scenario: lambda q: (
             f"**Answer:** {next(v.label for v in q.verdicts if v.id == q.answer)}, because "
-            + next(o.text for o in q.reasons if o.correct)
+            + _lower_first(next(o.text for o in q.reasons if o.correct))
         ),
         CaseApplication: lambda q: f"**Answer:** {next(o.text for o in q.options if o.correct)}",
         Evidence: lambda q: (
