@@ -391,3 +391,20 @@ def test_cli_check_reports_problems_and_exit_code(tmp_path, capsys, data_checker
     out = capsys.readouterr().out
     assert "All data tables and question banks are valid." in out
     assert "| x1 | 1 | 0 | 0 | 1 | 0 | 0 | 2 | 50% |" in out
+
+
+def test_04_q19_states_the_case_data_correctly():
+    """04_q19 quotes counts from data/cases.csv; if the coding changes, the question must too."""
+    import csv
+
+    with open(REPO / "data" / "cases.csv", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    def agreements(kind: str) -> tuple[int, int]:
+        outcomes = [r["outcome"] for r in rows if r["channel_type"] == kind]
+        return outcomes.count("agreement"), len(outcomes)
+
+    assert agreements("via_state_intermediary") == (4, 4)
+    assert agreements("direct_secret") == (2, 3)
+    prompt = load_bank("04").question("04_q19").prompt
+    assert "all four channels that ran through a third state ended in an agreement" in prompt
+    assert "two of the three direct secret channels" in prompt
