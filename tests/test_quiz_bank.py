@@ -15,6 +15,7 @@ from backchannels.quiz.bank import (
     BankError,
     Matching,
     check_banks,
+    check_report,
     find_question,
     load_all_banks,
     load_bank,
@@ -33,6 +34,7 @@ questions:
   - id: "x1_q1"
     type: single_choice
     objective: 1
+    level: remember
     prompt: "Which is a back channel?"
     hint: "Who authorised it?"
     explanation: "Official and secret."
@@ -45,6 +47,7 @@ questions:
   - id: "x1_q2"
     type: matching
     objective: 2
+    level: analyse
     prompt: "Match them."
     hint: "Who talks?"
     explanation: "Authority and secrecy."
@@ -88,12 +91,12 @@ def test_module_banks_are_valid():
 
 def test_start_here_bank_covers_every_objective():
     bank = load_bank("00")
-    assert 3 <= len(bank.questions) <= 4
+    assert 3 <= len(bank.questions) <= 6  # the start page stays short
     assert {q.objective for q in bank.questions} == set(range(1, len(bank.objectives) + 1))
 
 
 def test_demo_bank_has_one_question_of_every_type():
-    assert check_banks([DEMO]) == []
+    assert check_report([DEMO]).schema == []
     bank = load_bank(DEMO)
     assert sorted(q.kind for q in bank.questions) == sorted(
         [
@@ -163,7 +166,7 @@ def test_matching_pair_that_points_nowhere(tmp_path):
     text = problems_for(tmp_path, VALID.replace('        right: "Unofficial experts"\n', ""))
     assert text.count("\n") == 0, "one problem, reported once"
     assert (
-        "x1.yml:28: question x1_q2: pair 2 ('Track two') points nowhere: it has no 'right' item. "
+        "x1.yml:30: question x1_q2: pair 2 ('Track two') points nowhere: it has no 'right' item. "
         "Fix: add right: ... under left: Track two"
     ) in text
 
@@ -171,7 +174,7 @@ def test_matching_pair_that_points_nowhere(tmp_path):
 def test_duplicate_id_in_one_file(tmp_path):
     text = problems_for(tmp_path, VALID.replace('id: "x1_q2"', 'id: "x1_q1"'))
     assert (
-        "x1.yml:19: question x1_q1: id 'x1_q1' is already used on line 7. Fix: give this question a new id"
+        "x1.yml:20: question x1_q1: id 'x1_q1' is already used on line 7. Fix: give this question a new id"
         in text
     )
 
@@ -201,7 +204,7 @@ def test_duplicate_id_across_the_module_stops_load_all_banks(tmp_path, monkeypat
 def test_objective_out_of_range(tmp_path):
     text = problems_for(tmp_path, VALID.replace("objective: 2", "objective: 3"))
     assert (
-        "x1.yml:19: question x1_q2: objective 3 is out of range (the lesson has 2). "
+        "x1.yml:20: question x1_q2: objective 3 is out of range (the lesson has 2). "
         "Fix: use a number from 1 to 2, or add the objective to 'objectives'"
     ) in text
 
@@ -224,8 +227,8 @@ def test_yaml_syntax_error_names_the_line(tmp_path):
     text = problems_for(
         tmp_path, VALID.replace('prompt: "Match them."', 'prompt: "Match them." extra"')
     )
-    assert text.startswith(f"{tmp_path / 'x1.yml'}:22: YAML syntax error:")
-    assert "Fix: check indentation and quoting near line 22" in text
+    assert text.startswith(f"{tmp_path / 'x1.yml'}:24: YAML syntax error:")
+    assert "Fix: check indentation and quoting near line 24" in text
 
 
 def test_yes_and_no_read_as_booleans_need_quotes(tmp_path):
@@ -272,6 +275,7 @@ def test_ordering_items_must_be_listed_in_order(tmp_path):
   - id: "x1_q3"
     type: ordering
     objective: 2
+    level: remember
     prompt: "Order them."
     hint: "h"
     explanation: "e"
@@ -296,6 +300,7 @@ def test_scenario_answer_must_be_a_verdict(tmp_path):
   - id: "x1_q3"
     type: scenario
     objective: 2
+    level: apply
     prompt: "Classify."
     scenario: "Someone talks."
     hint: "h"
@@ -382,5 +387,24 @@ def test_cli_check_reports_problems_and_exit_code(tmp_path, capsys, data_checker
         'objective 2 ("Distinguish track two") has no question' in err
         and "2 problem(s) found." in err
     )
-    assert cli.main(["check", str(DEMO)]) == 0
-    assert "All data tables and question banks are valid." in capsys.readouterr().out
+    assert cli.main(["check", str(write(tmp_path, VALID, "x2.yml").rename(tmp_path / "x1.yml"))]) == 0
+    out = capsys.readouterr().out
+    assert "All data tables and question banks are valid." in out
+    assert "| x1 | 1 | 0 | 0 | 1 | 0 | 0 | 2 | 50% |" in out
+
+
+def test_04_q19_states_the_case_data_correctly():
+    """04_q19 quotes counts from data/cases.csv; if the coding changes, the question must too."""
+    import csv
+
+    with open(REPO / "data" / "cases.csv", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    def agreements(kind: str) -> tuple[int, int]:
+        outcomes = [r["outcome"] for r in rows if r["channel_type"] == kind]
+        return outcomes.count("agreement"), len(outcomes)
+
+    assert agreements("via_state_intermediary") == (4, 4)
+    assert agreements("direct_secret") == (2, 3)
+    prompt = load_bank("04").question("04_q19").prompt
+    assert "all four channels that ran through a third state ended in an agreement" in prompt
+    assert "two of the three direct secret channels" in prompt

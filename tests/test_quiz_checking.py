@@ -292,7 +292,7 @@ def test_normalise_text_folds_case_accents_spacing_and_punctuation():
         (YEAR, "**Answer:** 1962"),
         (DISTANCE, "2.5 km (within ±0.5)"),
         (TEXT, "Track two / Søren Kierkegaard"),
-        (SCENARIO, "Illegal, because No authority"),
+        (SCENARIO, "Illegal, because no authority"),
     ],
 )
 def test_revealed_answer_includes_explanation(question, shows):

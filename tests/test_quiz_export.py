@@ -27,9 +27,21 @@ VISIBLE = [
     "Verdict:",
     "They reported to their foreign ministries",
     "Is secrecy in diplomacy ever justified?",
-    "Question 1 of 4 — Choose one answer.",  # show_question("00_q1")
+    "Question 1 of 6 — Choose one answer.",  # show_question("00_q1")
+    "Read the case, then choose one answer. Case. On 16 September 1977",
+    "Claim: Israeli–Palestinian reliance on back channels",
+    "strengthens / weakens / neither",
+    "Written answer (self-marked)",
+    "Mark it against these criteria:",
+    "Model answer (read it after writing yours)",
 ]
-ANSWERS = ["Yes: official, authorised, and secret.", "That is open summitry", "October 1962."]
+ANSWERS = [
+    "Yes: official, authorised, and secret.",
+    "That is open summitry",
+    "October 1962.",
+    "Yes: authorised and secret, between the parties themselves.",  # 00_q5's feedback
+    "This is the multiplying the claim describes.",  # 03_q11's feedback
+]
 
 
 def visible_text(page: str) -> str:
@@ -45,6 +57,9 @@ def export(tmp_path: Path, **env: str) -> str:
         nbformat.v4.new_code_cell("from backchannels.quiz import show_question, show_quiz"),
         nbformat.v4.new_code_cell(f"show_quiz({str(DEMO)!r}, seed=3)"),
         nbformat.v4.new_code_cell('show_question("00_q1")'),
+        nbformat.v4.new_code_cell('show_question("00_q5")'),  # case
+        nbformat.v4.new_code_cell('show_question("03_q11")'),  # evidence
+        nbformat.v4.new_code_cell('show_question("02_q10")'),  # written, self-marked
     ]
     path = tmp_path / "quiz.ipynb"
     nbformat.write(notebook, path)

@@ -350,7 +350,7 @@ def test_progress_overview_lists_every_lesson():
     q.controls.radio.value = False
     q.check_button.click()
     rows = {r.lesson: r for r in progress_overview().rows}
-    assert (rows["00"].answered, rows["00"].correct, rows["00"].total) == (1, 1, 4)
+    assert (rows["00"].answered, rows["00"].correct, rows["00"].total) == (1, 1, 6)
     assert (rows["demo"].answered, rows["demo"].correct, rows["demo"].total) == (0, 0, 8)
     table = progress_overview()
     assert "<caption>Your progress" in table._repr_html_() and "Start here" in repr(table)

@@ -11,12 +11,23 @@ def _check(args: argparse.Namespace) -> int:
     """Validate every data table and question bank; print each problem and return an exit code."""
     from backchannels.data import check_all as check_data
     from backchannels.law.analyser import check_law_data
-    from backchannels.quiz.bank import check_banks
+    from backchannels.quiz.bank import check_report
 
     problems: list[str] = []
     problems += check_data(Path(args.data) if args.data else None)
     problems += check_law_data(Path(args.data) if args.data else None) if not problems else []
-    problems += check_banks([Path(p) for p in args.banks] if args.banks else None)
+    report = check_report([Path(p) for p in args.banks] if args.banks else None)
+    problems += report.problems
+    if report.banks:
+        print("Assessed questions by cognitive level (written answers are self-marked):")
+        print(report.level_table)
+        print("\nItem-writing figures:")
+        for name, value in (report.figures or {}).items():
+            print(f"  {name}: {value}")
+        print(f"\nLint opt-outs ({len(report.opt_outs or [])}):")
+        for line in report.opt_outs or []:
+            print(f"  {line}")
+        print()
     for problem in problems:
         print(problem, file=sys.stderr)
     if problems:

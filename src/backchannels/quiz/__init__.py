@@ -5,6 +5,7 @@
     show_question("01_q2")     # one question, right after the section it checks
     show_score("01")           # the lesson's live score line, for the closing cells
     progress_overview()        # every lesson: answered / correct / questions
+    question_levels()          # per question id: level and objective (for a class report)
 
 Under nbgrader (NBGRADER_EXECUTION is set) these show the questions as static text and create
 no widgets. Heavy imports (ipywidgets, YAML, Markdown) wait until a function is called.
@@ -22,7 +23,7 @@ if TYPE_CHECKING:
     from backchannels.quiz.static import StaticView
     from backchannels.quiz.widgets import QuizView
 
-__all__ = ["progress_overview", "show_question", "show_quiz", "show_score"]
+__all__ = ["progress_overview", "question_levels", "show_question", "show_quiz", "show_score"]
 
 
 def _grading() -> bool:
@@ -80,6 +81,13 @@ def show_score(lesson: str | Path) -> QuizView | StaticView:
     from backchannels.quiz.widgets import build_quiz
 
     return build_quiz(bank, questions=[], title=False)
+
+
+def question_levels() -> dict[str, dict[str, object]]:
+    """Return each question id's lesson, kind, level, marking and objective (for class reports)."""
+    from backchannels.quiz.levels import question_levels as levels
+
+    return levels()
 
 
 def progress_overview() -> ProgressTable:

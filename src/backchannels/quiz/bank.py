@@ -71,10 +71,14 @@ class Question:
 
     kind: ClassVar[str] = ""
     graded: ClassVar[bool] = True
+    self_marked: ClassVar[bool] = False
     id: str
     lesson: str
     objective: int
     prompt: str
+    level: str = ""
+    exempt_rule: str = ""
+    exempt_reason: str = ""
     hint: str = ""
     explanation: str = ""
     shuffle: bool = True
@@ -155,6 +159,49 @@ class Scenario(Question):
     reasons: tuple[Option, ...]
 
 
+@dataclass(frozen=True)
+class Fact:
+    """One fact of an evidence item and what it does to the claim."""
+
+    text: str
+    effect: str
+    feedback: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class CaseApplication(Question):
+    """Apply the lesson's concepts to a short case the lesson does not tell; pick one option."""
+
+    kind: ClassVar[str] = "case"
+    case: str
+    options: tuple[Option, ...]
+    sources: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, kw_only=True)
+class Evidence(Question):
+    """Say for each fact whether it strengthens or weakens a named claim, or neither."""
+
+    kind: ClassVar[str] = "evidence"
+    claim: str
+    facts: tuple[Fact, ...]
+    sources: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, kw_only=True)
+class Written(Question):
+    """Write an answer, then mark it against a model answer and rubric (self-assessed)."""
+
+    kind: ClassVar[str] = "written"
+    graded: ClassVar[bool] = False
+    self_marked: ClassVar[bool] = True
+    model_answer: str
+    rubric: tuple[str, ...]
+    min_words: int = 0
+    case: str = ""
+    sources: tuple[str, ...] = ()
+
+
 @dataclass(frozen=True, kw_only=True)
 class Reflection(Question):
     """Write freely; the text is kept for the student, never graded."""
@@ -175,9 +222,15 @@ QUESTION_TYPES: dict[str, type[Question]] = {
         Numeric,
         ShortText,
         Scenario,
+        CaseApplication,
+        Evidence,
+        Written,
         Reflection,
     )
 }
+
+EFFECTS: tuple[str, ...] = ("strengthens", "weakens", "neither")
+"""What a fact of an evidence item can do to its claim."""
 
 
 @dataclass(frozen=True)
@@ -219,6 +272,8 @@ _COMMON_KEYS = {
     "hint": False,
     "explanation": False,
     "shuffle": False,
+    "level": True,
+    "lint_exempt": False,
 }
 _TYPE_KEYS: dict[str, dict[str, bool]] = {  # key -> required
     "single_choice": {"options": True},
@@ -229,13 +284,33 @@ _TYPE_KEYS: dict[str, dict[str, bool]] = {  # key -> required
     "numeric": {"answer": True, "tolerance": False, "unit": False, "feedback_wrong": False},
     "short_text": {"accepted": True, "feedback_wrong": False},
     "scenario": {"scenario": True, "verdicts": True, "answer": True, "reasons": True},
+    "case": {"case": True, "options": True, "sources": True},
+    "evidence": {"claim": True, "facts": True, "sources": True},
+    "written": {
+        "model_answer": True,
+        "rubric": True,
+        "min_words": False,
+        "case": False,
+        "sources": False,
+    },
     "reflection": {"min_words": False},
 }
 _OPTION_KEYS = {"text": True, "correct": False, "feedback": False}
 _PAIR_KEYS = {"left": False, "right": False}  # required, but _read_matching explains a missing one
 _EVENT_KEYS = {"text": True, "year": False}
 _VERDICT_KEYS = {"id": True, "label": True, "feedback": False}
-_SHUFFLED_BY_CHOICE = ("single_choice", "multiple_select", "scenario")
+_FACT_KEYS = {"text": True, "effect": True, "feedback": False}
+_EXEMPT_KEYS = {"rule": True, "reason": True}
+_SHUFFLED_BY_CHOICE = ("single_choice", "multiple_select", "scenario", "case", "evidence")
+LINT_RULES: dict[str, str] = {
+    "longest_right": "the right option is clearly longer than every wrong one",
+    "absolute_wrong": "a wrong option (or a false statement) uses an absolute word",
+    "hint_cue": "the hint repeats the right answer's distinctive words",
+    "tick_all": "a tick-all question has all, or all but one, of its options right",
+    "near_duplicate": "the prompt nearly repeats another question's prompt",
+}
+"""The item-writing rules a question may opt out of, one at a time, with a written reason."""
+MIN_REASON_WORDS = 5
 _ALL_QUESTION_KEYS = set(_COMMON_KEYS).union(*_TYPE_KEYS.values())
 
 
@@ -513,9 +588,13 @@ class _QuestionReader:
                 f"id '{self.id}' does not start with the lesson number '{self.lesson}_'",
                 "new questions use NN_qK; keep an old id if the question moved lessons",
             )
+        rule, reason = self._exempt()
         return {
             "id": self.id,
             "lesson": self.lesson,
+            "level": self._level(),
+            "exempt_rule": rule,
+            "exempt_reason": reason,
             "objective": self._objective(),
             "prompt": self.text("prompt"),
             "hint": self.text("hint", required=False),
@@ -523,6 +602,50 @@ class _QuestionReader:
             "shuffle": self.boolean("shuffle", default=True),
             "line": self.line,
         }
+
+    def _level(self) -> str:
+        """Return the question's cognitive level, checking it is one of the six."""
+        from backchannels.quiz.levels import LEVELS
+
+        value = self.raw.get("level")
+        if value is None:
+            return ""  # reported by check_keys
+        text = (_text(value) or "").lower()
+        text = {"analyze": "analyse", "analysis": "analyse", "evaluation": "evaluate"}.get(text, text)
+        if text not in LEVELS:
+            near = difflib.get_close_matches(text, LEVELS, n=1, cutoff=0.6)
+            hint = f"did you mean '{near[0]}'? " if near else ""
+            self.fail(f"level '{value}' is not one of {', '.join(LEVELS)}", f"{hint}write level: apply")
+            return ""
+        return text
+
+    def _exempt(self) -> tuple[str, str]:
+        """Return the one lint rule this question opts out of, and the written reason."""
+        value = self.raw.get("lint_exempt")
+        if value is None:
+            return "", ""
+        if not isinstance(value, _Located):
+            self.fail(
+                "'lint_exempt' must be a mapping with 'rule' and 'reason'",
+                "write lint_exempt: {rule: longest_right, reason: \"why the rule does not fit\"}",
+            )
+            return "", ""
+        self.file.check_keys(value, _EXEMPT_KEYS, f"{self.where}, lint_exempt", value.line)
+        rule = _text(value.get("rule")) or ""
+        reason = _text(value.get("reason")) or ""
+        if rule and rule not in LINT_RULES:
+            self.fail(
+                f"lint_exempt names an unknown rule '{rule}'",
+                f"use one of {', '.join(LINT_RULES)}",
+                value.line,
+            )
+        if reason and len(reason.split()) < MIN_REASON_WORDS:
+            self.fail(
+                f"the lint_exempt reason '{_short(reason)}' is too short to explain anything",
+                f"write at least {MIN_REASON_WORDS} words saying why the rule does not fit here",
+                value.line,
+            )
+        return rule, reason
 
     def _objective(self) -> int:
         """Return the objective number, checking it names one of the lesson's objectives."""
@@ -796,6 +919,90 @@ def _read_reflection(q: _QuestionReader) -> dict[str, Any]:
     return {"min_words": value}
 
 
+def _bib_keys() -> set[str] | None:
+    """Return the citation keys of references.bib, or None if it cannot be read."""
+    try:
+        from backchannels.references import load_references
+
+        return set(load_references())
+    except Exception:  # noqa: BLE001 - a broken bib is reported by the data check
+        return None
+
+
+def _sources(q: _QuestionReader) -> tuple[str, ...]:
+    """Return the bib keys a case or evidence item cites, checking each is in references.bib."""
+    value = q.raw.get("sources")
+    keys = _text_list([value] if isinstance(value, str) else value)
+    if keys is None:
+        q.fail("'sources' must be a list of citation keys", "write one '- key' line per source")
+        return ()
+    known = _bib_keys()
+    for key in keys:
+        if known is not None and key not in known:
+            near = difflib.get_close_matches(key, list(known), n=1)
+            hint = f"did you mean '{near[0]}'? " if near else ""
+            q.fail(
+                f"source '{key}' is not in data/references.bib",
+                f"{hint}add the entry to references.bib or correct the key",
+            )
+    return tuple(keys)
+
+
+def _read_case(q: _QuestionReader) -> dict[str, Any]:
+    options = q.options("options")
+    q.correct_count(options, "options", exactly_one=True)
+    return {"case": q.text("case"), "options": options, "sources": _sources(q)}
+
+
+def _read_evidence(q: _QuestionReader) -> dict[str, Any]:
+    facts = []
+    for number, raw in enumerate(q.mappings("facts", _FACT_KEYS, "fact", 2), start=1):
+        where = f"fact {number}: "
+        effect = q.text("effect", raw=raw, where=where)
+        if effect and effect not in EFFECTS:
+            near = difflib.get_close_matches(effect, EFFECTS, n=1)
+            hint = f"did you mean '{near[0]}'? " if near else ""
+            q.fail(
+                f"fact {number}: effect '{effect}' is not one of {', '.join(EFFECTS)}",
+                f"{hint}write effect: strengthens, weakens or neither",
+                raw.line,
+            )
+        facts.append(
+            Fact(
+                q.text("text", raw=raw, where=where),
+                effect,
+                q.text("feedback", required=False, raw=raw, where=where),
+            )
+        )
+    q._distinct([f.text for f in facts], "facts")
+    if facts and len({f.effect for f in facts}) < 2:
+        q.fail(
+            "every fact has the same effect, so one guess answers them all",
+            "include facts that strengthen and facts that weaken the claim",
+        )
+    return {"claim": q.text("claim"), "facts": tuple(facts), "sources": _sources(q)}
+
+
+def _read_written(q: _QuestionReader) -> dict[str, Any]:
+    rubric = _text_list(q.raw.get("rubric"))
+    if rubric is None:
+        q.fail("'rubric' must be a list of criteria", "write one '- \"criterion\"' line each")
+        rubric = []
+    elif rubric and len(rubric) < 2:
+        q.fail("the rubric has one criterion", "give at least two criteria a student can tick")
+    value = q.raw.get("min_words", 0)
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        q.fail(f"min_words '{value}' is not a whole number of 0 or more", "write min_words: 50")
+        value = 0
+    return {
+        "model_answer": q.text("model_answer"),
+        "rubric": tuple(rubric),
+        "min_words": value,
+        "case": q.text("case", required=False),
+        "sources": _sources(q) if "sources" in q.raw else (),
+    }
+
+
 _TYPE_READERS: dict[str, Callable[[_QuestionReader], dict[str, Any]]] = {
     "single_choice": _read_single_choice,
     "multiple_select": _read_multiple_select,
@@ -805,6 +1012,9 @@ _TYPE_READERS: dict[str, Callable[[_QuestionReader], dict[str, Any]]] = {
     "numeric": _read_numeric,
     "short_text": _read_short_text,
     "scenario": _read_scenario,
+    "case": _read_case,
+    "evidence": _read_evidence,
+    "written": _read_written,
     "reflection": _read_reflection,
 }
 
@@ -863,7 +1073,7 @@ def questions_dir() -> Path:
 
 def module_bank_paths() -> list[Path]:
     """Return the module's bank files in lesson order."""
-    return sorted(questions_dir().glob("*.yml"))
+    return sorted(p for p in questions_dir().glob("*.yml") if p.name != RETIRED_FILE)
 
 
 def bank_path(lesson: str | os.PathLike[str]) -> Path:
@@ -926,15 +1136,61 @@ def find_question(question_id: str) -> tuple[Bank, Question]:
     )
 
 
-def check_banks(paths: list[Path] | None = None) -> list[str]:
-    """Validate bank files (default: all of the module's) and return their problems, never raising.
+@dataclass
+class CheckReport:
+    """What ``backchannels check`` learns about the banks: problems, levels, lint figures, opt-outs."""
 
-    Warnings (a missing hint or explanation) are logged, not returned, so they do not fail
-    ``backchannels check``. Duplicate ids are looked for across all the files checked.
+    problems: list[str]
+    banks: list[Bank]
+    schema: list[str] | None = None
+    level_table: str = ""
+    figures: dict[str, str] | None = None
+    opt_outs: list[str] | None = None
+
+
+RETIRED_FILE = "retired.yml"
+
+
+def retired_ids(folder: Path | None = None) -> dict[str, str]:
+    """Return the retired question ids (never to be reused) with the reason each was retired."""
+    path = (folder or questions_dir()) / RETIRED_FILE
+    if not path.is_file():
+        return {}
+    raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    rows = raw.get("retired", []) if isinstance(raw, dict) else []
+    return {str(r["id"]): str(r.get("reason", "")) for r in rows if isinstance(r, dict) and "id" in r}
+
+
+def _retired_problems(banks: list[Bank]) -> list[str]:
+    """Report questions that reuse a retired id."""
+    try:
+        retired = retired_ids()
+    except (yaml.YAMLError, OSError, KeyError, TypeError) as error:
+        return [f"{questions_dir() / RETIRED_FILE}: cannot be read ({error}). Fix: check its syntax"]
+    return [
+        f"{b.path}:{q.line}: question {q.id}: id '{q.id}' was retired ({retired[q.id]}). "
+        "Fix: give the question a new id (retired ids are never reused)"
+        for b in banks
+        for q in b.questions
+        if q.id in retired
+    ]
+
+
+def check_report(paths: list[Path] | None = None) -> CheckReport:
+    """Validate bank files (default: all of the module's), then check levels and item-writing lint.
+
+    Schema problems come first; only banks without them get the level rules (each objective
+    assessed at its verb's level, 40 % at apply or above) and the lint. Warnings (a missing
+    hint or explanation) are logged, not returned. Duplicate ids are looked for across all the
+    files checked; retired ids (data/questions/retired.yml) may not be used again.
     """
+    from backchannels.quiz.levels import level_problems, level_rows, level_table
+    from backchannels.quiz.lint import lint_banks
+
     files = [Path(p) for p in paths] if paths else module_bank_paths()
     problems: list[str] = []
     seen: list[tuple[str, Path, int]] = []
+    banks: list[Bank] = []
     for path in files:
         try:
             found = _FileReader(path).read()
@@ -945,9 +1201,25 @@ def check_banks(paths: list[Path] | None = None) -> list[str]:
         for warning in found.warnings:
             log.warning("warning: %s", warning)
         seen += [(question_id, path, line) for question_id, line in found.ids]
+        if found.bank is not None:
+            banks.append(found.bank)
     if not files:
         problems.append(f"{questions_dir()}: no question banks found. Fix: add NN.yml files there.")
-    return problems + _duplicate_problems(seen, across_files_only=True)
+    problems += _duplicate_problems(seen, across_files_only=True)
+    schema = list(problems)
+    problems += _retired_problems(banks)
+    for bank in banks:
+        problems += level_problems(bank)
+    lint = lint_banks(banks)
+    problems += lint.problems()
+    return CheckReport(
+        problems, banks, schema, level_table(level_rows(banks)), lint.figures, lint.opt_out_lines()
+    )
+
+
+def check_banks(paths: list[Path] | None = None) -> list[str]:
+    """Validate bank files (default: all of the module's) and return their problems, never raising."""
+    return check_report(paths).problems
 
 
 def _duplicate_problems(

@@ -12,6 +12,9 @@ What an answer is, per question type (what the widgets read from their controls)
 | numeric | the typed text (a number is accepted too) |
 | short_text | the typed text |
 | scenario | (verdict id or None, reason text or None) |
+| case | the chosen option's text, or None |
+| evidence | {fact text: "strengthens" / "weakens" / "neither", or None} |
+| written | the written text (then the student ticks the rubric criteria met) |
 | reflection | the written text |
 
 Nothing here raises on a student's input: unusable input (nothing chosen, blank, not a number,
@@ -30,6 +33,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from backchannels.quiz.bank import (
+    CaseApplication,
+    Evidence,
     Matching,
     MultipleSelect,
     Numeric,
@@ -41,6 +46,7 @@ from backchannels.quiz.bank import (
     ShortText,
     SingleChoice,
     TrueFalse,
+    Written,
 )
 from backchannels.quiz.normalise import normalise_text
 
@@ -327,6 +333,68 @@ def check_reflection(question: Reflection, text: str) -> Feedback:
     return Feedback(None, message, saved=True)
 
 
+def check_case(question: CaseApplication, selected: str | None) -> Feedback:
+    """Check the one option chosen for a case (the same rules as a single choice)."""
+    return check_single_choice(question, selected)  # type: ignore[arg-type]
+
+
+EFFECT_WORDS = {
+    "strengthens": "strengthens the claim",
+    "weakens": "weakens the claim",
+    "neither": "neither strengthens nor weakens the claim",
+}
+
+
+def check_evidence(question: Evidence, chosen: Mapping[str, str | None]) -> Feedback:
+    """Check the effect chosen for each fact on the claim; credit per fact judged right."""
+    texts = [f.text for f in question.facts]
+    empty = [t for t in texts if not chosen.get(t)]
+    if empty:
+        return _unusable(
+            f"Say what every fact does to the claim — {_count(len(empty), 'is', 'are')} still empty."
+        )
+    if any(chosen[t] not in EFFECT_WORDS for t in texts):
+        return _unusable("Choose strengthens, weakens or neither from the list offered.")
+    wrong = [f for f in question.facts if chosen[f.text] != f.effect]
+    total = len(texts)
+    if not wrong:
+        return _right(f"all {total} facts judged right.", question.explanation)
+    notes = [
+        f"{_quote(f.text)} {EFFECT_WORDS[f.effect]}. {f.feedback}".strip()
+        for f in wrong
+    ]
+    return _wrong(
+        f"{total - len(wrong)} of {total} facts judged right. Look again at:",
+        *notes,
+        score=(total - len(wrong)) / total,
+    )
+
+
+def check_written(question: Written, text: str) -> Feedback:
+    """Accept a written answer for self-marking; the student then ticks the criteria met."""
+    if not isinstance(text, str) or not normalise_text(text):
+        return _unusable("Write your answer first, then press Submit.")
+    if len(text) > MAX_REFLECTION:
+        return _unusable(
+            f"That is longer than we can keep ({len(text):,} characters; the limit is "
+            f"{MAX_REFLECTION:,}) — shorten it, then press Submit."
+        )
+    words = len(text.split())
+    message = (
+        f"Saved — {_count(words, 'word', 'words')}. Now read the model answer below, tick each "
+        "criterion your answer meets, and press Save my marks."
+    )
+    if words < question.min_words:
+        message += f" (The question asks for at least {question.min_words} words.)"
+    return Feedback(None, message, saved=True)
+
+
+def self_score(question: Written, met: Iterable[int]) -> tuple[int, int]:
+    """Return (criteria met, criteria in the rubric) for the criterion numbers ticked (from 0)."""
+    ticked = {int(i) for i in met if 0 <= int(i) < len(question.rubric)}
+    return len(ticked), len(question.rubric)
+
+
 def _count(n: int, one: str, many: str) -> str:
     """Say '1 is' / '2 are', or '1 word' / '2 words'."""
     return f"{n} {one if n == 1 else many}"
@@ -341,6 +409,9 @@ _CHECKERS: dict[type[Question], Callable[[Any, Any], Feedback]] = {
     Numeric: check_numeric,
     ShortText: check_short_text,
     Scenario: check_scenario,
+    CaseApplication: check_case,
+    Evidence: check_evidence,
+    Written: check_written,
     Reflection: check_reflection,
 }
 
@@ -353,6 +424,12 @@ def check(question: Question, answer: object) -> Feedback:
         return _unusable(
             "That answer could not be read — use the controls above, then press Check."
         )
+
+
+def _lower_first(text: str) -> str:
+    """Lower-case a reason's first letter to follow 'because' (not an acronym such as 'US')."""
+    first = text.split(" ", 1)[0]
+    return text if not text or first.isupper() or first[1:2].isupper() else text[0].lower() + text[1:]
 
 
 def answer_text(question: Question) -> str:
@@ -381,8 +458,14 @@ def answer_text(question: Question) -> str:
         ShortText: lambda q: "**Answer:** " + " / ".join(q.accepted),
         Scenario: lambda q: (
             f"**Answer:** {next(v.label for v in q.verdicts if v.id == q.answer)}, because "
-            + next(o.text for o in q.reasons if o.correct)
+            + _lower_first(next(o.text for o in q.reasons if o.correct))
         ),
+        CaseApplication: lambda q: f"**Answer:** {next(o.text for o in q.options if o.correct)}",
+        Evidence: lambda q: (
+            "**Answer:**\n\n"
+            + "\n".join(f"- {f.text} → {EFFECT_WORDS[f.effect]}" for f in q.facts)
+        ),
+        Written: lambda q: "**Model answer:** " + q.model_answer,
     }
     render = lines.get(type(question))
     if render is None:

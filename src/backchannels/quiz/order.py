@@ -11,7 +11,7 @@ import getpass
 import os
 import random
 from collections.abc import Sequence
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from backchannels.quiz.bank import (
     Event,
@@ -83,3 +83,10 @@ def reason_order(question: Scenario, seed: int | None) -> list[Option]:
     if not question.shuffle:
         return list(question.reasons)
     return arrange(question.reasons, question.id, seed, salt="reason")
+
+
+def fact_order(question: Any, seed: int | None) -> list[Any]:
+    """Return an evidence item's facts in display order."""
+    if not question.shuffle:
+        return list(question.facts)
+    return arrange(question.facts, question.id, seed, salt="fact")

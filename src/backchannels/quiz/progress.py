@@ -14,7 +14,9 @@ A record, keyed by question id::
      "revealed": false, "hints": 1, "score": 1.0, "text": "...", "updated": "2025-...Z"}
 
 ``credited`` means answered right before the answer was revealed: that is what the lesson
-score counts.
+score counts. A written answer is marked by the student against its rubric; its record keeps
+``text``, ``self_met`` (the criteria ticked, from 0), ``self_score`` and ``self_max``, and never
+``result`` or ``credited``: the self-assessed score is kept apart from the auto-graded one.
 """
 
 from __future__ import annotations
@@ -54,6 +56,23 @@ class Tally:
     def sentence(self) -> str:
         """Return '3 of 8 answered correctly'."""
         return f"{self.correct} of {self.total} answered correctly"
+
+
+@dataclass(frozen=True)
+class SelfTally:
+    """Written answers self-marked, the criteria their writer ticked, and the criteria possible."""
+
+    marked: int
+    points: int
+    possible: int
+    total: int
+
+    def sentence(self) -> str:
+        """Return '2 of 3 written answers self-marked: 5 of 7 criteria met'."""
+        return (
+            f"{self.marked} of {self.total} written answers self-marked: "
+            f"{self.points} of {self.possible} criteria met"
+        )
 
 
 def _now() -> str:
@@ -127,6 +146,32 @@ class ProgressStore:
     def record_reveal(self, question_id: str) -> Record:
         """Note that the answer was revealed (later right answers earn no credit)."""
         return self.update(question_id, lambda r: r.__setitem__("revealed", True))
+
+    def self_tally(self, question_ids: Iterable[str]) -> SelfTally:
+        """Sum the self-assessed marks of written answers among these ids."""
+        ids = list(question_ids)
+        records = self._read()
+        marked = [records[i] for i in ids if "self_score" in records.get(i, {})]
+        return SelfTally(
+            len(marked),
+            sum(int(r["self_score"]) for r in marked),
+            sum(int(r.get("self_max", 0)) for r in marked),
+            len(ids),
+        )
+
+    def record_self_assessment(
+        self, question_id: str, text: str, met: Iterable[int], possible: int
+    ) -> Record:
+        """Keep a written answer with the rubric criteria its writer ticked as met."""
+        ticked = sorted({int(i) for i in met})
+
+        def change(record: Record) -> None:
+            record["text"] = text
+            record["self_met"] = ticked
+            record["self_score"] = len(ticked)
+            record["self_max"] = int(possible)
+
+        return self.update(question_id, change)
 
     def record_reflection(self, question_id: str, text: str) -> Record:
         """Keep a reflection's text."""
@@ -253,6 +298,7 @@ class LessonProgress:
     correct: int
     total: int
     note: str = ""
+    self_marked: str = ""
 
 
 class ProgressTable:
@@ -264,26 +310,35 @@ class ProgressTable:
     def _repr_html_(self) -> str:
         """Return the table as HTML."""
         head = "".join(
-            f"<th>{h}</th>" for h in ("Lesson", "Title", "Answered", "Correct", "Questions")
+            f"<th>{h}</th>"
+            for h in ("Lesson", "Title", "Answered", "Correct", "Questions", "Self-marked")
         )
         body = "".join(
             f"<tr><td>{html.escape(r.lesson)}</td><td>{html.escape(r.title)}</td>"
             + (
-                f'<td colspan="3">{html.escape(r.note)}</td>'
+                f'<td colspan="4">{html.escape(r.note)}</td>'
                 if r.note
                 else f"<td>{r.answered}</td><td>{r.correct}</td><td>{r.total}</td>"
+                f"<td>{html.escape(r.self_marked)}</td>"
             )
             + "</tr>"
             for r in self.rows
         )
-        caption = "<caption>Your progress: questions answered, and answered correctly</caption>"
+        caption = (
+            "<caption>Your progress: questions answered, and answered correctly; written "
+            "answers you marked yourself are counted apart (criteria met of possible)</caption>"
+        )
         table = f"{caption}<thead><tr>{head}</tr></thead><tbody>{body}</tbody>"
         return f'<table class="bc-progress">{table}</table>'
 
     def __repr__(self) -> str:
-        lines = ["Lesson  Answered  Correct  Questions  Title"]
+        lines = ["Lesson  Answered  Correct  Questions  Self-marked  Title"]
         for r in self.rows:
-            counts = r.note if r.note else f"{r.answered:>8}  {r.correct:>7}  {r.total:>9}"
+            counts = (
+                r.note
+                if r.note
+                else f"{r.answered:>8}  {r.correct:>7}  {r.total:>9}  {r.self_marked:>11}"
+            )
             lines.append(f"{r.lesson:<6}  {counts}  {r.title}")
         return "\n".join(lines)
 
@@ -305,7 +360,12 @@ def progress_overview(store: ProgressStore | None = None) -> ProgressTable:
             )
             continue
         tally = store.tally(q.id for q in bank.graded)
+        written = [q.id for q in bank.questions if q.self_marked]
+        marks = store.self_tally(written)
+        self_marked = f"{marks.points} of {marks.possible}" if marks.marked else ("—" if written else "")
         rows.append(
-            LessonProgress(bank.lesson, bank.title, tally.answered, tally.correct, tally.total)
+            LessonProgress(
+                bank.lesson, bank.title, tally.answered, tally.correct, tally.total, "", self_marked
+            )
         )
     return ProgressTable(rows)

@@ -13,6 +13,8 @@ from typing import Any
 
 from backchannels.quiz.bank import (
     Bank,
+    CaseApplication,
+    Evidence,
     Matching,
     MultipleSelect,
     Numeric,
@@ -23,8 +25,15 @@ from backchannels.quiz.bank import (
     ShortText,
     SingleChoice,
     TrueFalse,
+    Written,
 )
-from backchannels.quiz.order import event_order, option_order, reason_order, right_choices
+from backchannels.quiz.order import (
+    event_order,
+    fact_order,
+    option_order,
+    reason_order,
+    right_choices,
+)
 
 INSTRUCTIONS: dict[str, str] = {
     "single_choice": "Choose one answer.",
@@ -35,8 +44,12 @@ INSTRUCTIONS: dict[str, str] = {
     "numeric": "Type a number.",
     "short_text": "Type a word or a short phrase.",
     "scenario": "Choose a verdict and the reason for it.",
+    "case": "Read the case, then choose one answer.",
+    "evidence": "Say whether each fact strengthens or weakens the claim, or neither.",
+    "written": "Write your answer, then mark it yourself against the model answer and rubric.",
     "reflection": "Write your answer; it is kept for you, not graded.",
 }
+EFFECT_CHOICES = ("strengthens", "weakens", "neither")
 RUN_NOTE = "Run the notebook to answer and get feedback."
 
 
@@ -70,6 +83,22 @@ def _body_html(q: Question, seed: int | None) -> str:
         return _items(
             "○" if isinstance(q, SingleChoice) else "☐", [o.text for o in option_order(q, seed)]
         )
+    if isinstance(q, CaseApplication):
+        return _items("○", [o.text for o in option_order(q, seed)])  # type: ignore[arg-type]
+    if isinstance(q, Evidence):
+        rows = "".join(
+            f"<tr><td>{_e(f.text)}</td><td>strengthens / weakens / neither</td></tr>"
+            for f in fact_order(q, seed)
+        )
+        return f"<table><thead><tr><th>Fact</th><th>Effect on the claim</th></tr></thead><tbody>{rows}</tbody></table>"
+    if isinstance(q, Written):
+        criteria = "".join(f"<li>{markdown_html(c)}</li>" for c in q.rubric)
+        return (
+            "<p>Your answer: ____________</p>"
+            f"<p>Mark it against these criteria:</p><ul>{criteria}</ul>"
+            "<details><summary>Model answer (read it after writing yours)</summary>"
+            f"{markdown_html(q.model_answer)}</details>"
+        )
     if isinstance(q, TrueFalse):
         return _items("○", ["True", "False"])
     if isinstance(q, Matching):
@@ -98,6 +127,17 @@ def _body_text(q: Question, seed: int | None) -> list[str]:
     if isinstance(q, SingleChoice | MultipleSelect):
         mark = "( )" if isinstance(q, SingleChoice) else "[ ]"
         return [f"  {mark} {o.text}" for o in option_order(q, seed)]
+    if isinstance(q, CaseApplication):
+        return [f"  ( ) {o.text}" for o in option_order(q, seed)]  # type: ignore[arg-type]
+    if isinstance(q, Evidence):
+        return [f"  {f.text} -> strengthens / weakens / neither" for f in fact_order(q, seed)]
+    if isinstance(q, Written):
+        return [
+            "  Your answer: ____________",
+            "  Mark it against these criteria:",
+            *[f"  [ ] {c}" for c in q.rubric],
+            f"  Model answer (read it after writing yours): {q.model_answer}",
+        ]
     if isinstance(q, TrueFalse):
         return ["  ( ) True", "  ( ) False"]
     if isinstance(q, Matching):
@@ -121,7 +161,29 @@ def _body_text(q: Question, seed: int | None) -> list[str]:
 
 def heading(q: Question, number: int, total: int) -> str:
     """Return 'Question 2 of 8' (or 'Reflection') for a question."""
-    return "Reflection" if isinstance(q, Reflection) else f"Question {number} of {total}"
+    if isinstance(q, Reflection):
+        return "Reflection"
+    if isinstance(q, Written):
+        return "Written answer (self-marked)"
+    return f"Question {number} of {total}"
+
+
+def stem_html(q: Question) -> str:
+    """Return the case, scenario or claim that a question's prompt refers to, as HTML."""
+    if isinstance(q, CaseApplication | Written) and q.case:
+        return f'<blockquote class="bc-case"><strong>Case.</strong> {markdown_html(q.case)}</blockquote>'
+    if isinstance(q, Evidence):
+        return f'<blockquote class="bc-claim"><strong>Claim:</strong> {markdown_html(q.claim)}</blockquote>'
+    return ""
+
+
+def stem_text(q: Question) -> list[str]:
+    """Return the case or claim of a question as plain-text lines."""
+    if isinstance(q, CaseApplication | Written) and q.case:
+        return [f"  Case: {q.case}"]
+    if isinstance(q, Evidence):
+        return [f"  Claim: {q.claim}"]
+    return []
 
 
 def question_html(q: Question, *, number: int, total: int, seed: int | None) -> str:
@@ -130,7 +192,7 @@ def question_html(q: Question, *, number: int, total: int, seed: int | None) -> 
     return (
         f'<div class="bc-static-question" data-question-id="{_e(q.id)}">'
         f"<p><strong>{heading(q, number, total)}</strong> — {INSTRUCTIONS[q.kind]}</p>"
-        f"{markdown_html(q.prompt)}{_body_html(q, seed)}{hint}</div>"
+        f"{stem_html(q)}{markdown_html(q.prompt)}{_body_html(q, seed)}{hint}</div>"
     )
 
 
@@ -138,6 +200,7 @@ def question_text(q: Question, *, number: int, total: int, seed: int | None) -> 
     """Return one question as plain text (no answer)."""
     lines = [
         f"{heading(q, number, total)} — {INSTRUCTIONS[q.kind]}",
+        *stem_text(q),
         q.prompt,
         *_body_text(q, seed),
     ]

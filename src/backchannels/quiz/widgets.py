@@ -29,6 +29,8 @@ from ipywidgets.widgets.widget_string import HTMLStyle, TextStyle
 
 from backchannels.quiz.bank import (
     Bank,
+    CaseApplication,
+    Evidence,
     Matching,
     MultipleSelect,
     Numeric,
@@ -39,9 +41,16 @@ from backchannels.quiz.bank import (
     ShortText,
     SingleChoice,
     TrueFalse,
+    Written,
 )
-from backchannels.quiz.checking import Feedback, answer_text, check
-from backchannels.quiz.order import event_order, option_order, reason_order, right_choices
+from backchannels.quiz.checking import Feedback, answer_text, check, self_score
+from backchannels.quiz.order import (
+    event_order,
+    fact_order,
+    option_order,
+    reason_order,
+    right_choices,
+)
 from backchannels.quiz.progress import ProgressStore
 from backchannels.quiz.static import (
     INSTRUCTIONS,
@@ -51,6 +60,7 @@ from backchannels.quiz.static import (
     questions_html,
     questions_text,
     quiz_title_html,
+    stem_html,
 )
 
 log = logging.getLogger(__name__)
@@ -90,6 +100,8 @@ STYLE = """<style>
 .bc-feedback-wrong { border-color: #c62828; background: rgba(198, 40, 40, 0.06); }
 .bc-feedback-info, .bc-hint { border-color: #757575; }
 .bc-answer { border-color: #1565c0; background: rgba(21, 101, 192, 0.06); }
+.bc-case, .bc-claim { border-left: 4px solid #8d6e63; margin: 6px 0; padding: 2px 10px; }
+.bc-question .widget-checkbox label, .bc-question .widget-checkbox span { white-space: normal; }
 .bc-score { font-size: 1.05em; padding: 4px 0; }
 .jp-OutputArea-child:has(.bc-static-companion),
 .output_area:has(.bc-static-companion) { display: none; }
@@ -296,6 +308,12 @@ def make_controls(q: Question, seed: int | None) -> Controls:
         return ChoiceControls([(o.text, o.text) for o in option_order(q, seed)])
     if isinstance(q, TrueFalse):
         return ChoiceControls([("True", True), ("False", False)])
+    if isinstance(q, CaseApplication):
+        return ChoiceControls([(o.text, o.text) for o in option_order(q, seed)])  # type: ignore[arg-type]
+    if isinstance(q, Evidence):
+        effects = [("— choose —", ""), ("strengthens", "strengthens"), ("weakens", "weakens"),
+                   ("neither", "neither")]
+        return DropdownRows([f.text for f in fact_order(q, seed)], effects, "", "66%")
     if isinstance(q, MultipleSelect):
         return MultipleControls([o.text for o in option_order(q, seed)])
     if isinstance(q, Matching):
@@ -495,7 +513,8 @@ class QuestionWidget:
             else ""
         )
         return _html_widget(
-            f'<p class="bc-head">{html.escape(head)}</p>{markdown_html(q.prompt)}{scenario}'
+            f'<p class="bc-head">{html.escape(head)}</p>{stem_html(q)}{markdown_html(q.prompt)}'
+            f"{scenario}"
         )
 
     # ------------------------------------------------------------ state
@@ -602,6 +621,139 @@ class QuestionWidget:
             self.score.refresh()
 
 
+class WrittenWidget:
+    """A written answer the student marks: write, submit, read the model answer, tick the rubric.
+
+    The ticks are saved as a self-assessed score (criteria met of criteria possible), kept apart
+    from the lesson's auto-graded score.
+    """
+
+    def __init__(self, question: Written, bank: Bank, *, store: ProgressStore) -> None:
+        self.question = question
+        self.bank = bank
+        self.store = store
+        self.answer = widgets.Textarea(
+            description="Your answer", rows=7, layout=FULL, style=TEXT_STYLE
+        )
+        self.submit_button = QuestionWidget._button(
+            "Submit", "Submit your answer, then see the model answer and rubric", "primary"
+        )
+        self.hint_button = QuestionWidget._button("Show hint", "Show a hint for this question")
+        self.hint_button.disabled = not question.hint
+        self.criteria = [
+            widgets.Checkbox(value=False, description=c, indent=False, layout=FULL,
+                             style=CHECKBOX_STYLE)
+            for c in question.rubric
+        ]
+        self.save_button = QuestionWidget._button(
+            "Save my marks", "Save the criteria your answer meets", "primary"
+        )
+        self.hint_area = _message_area()
+        self.feedback = _message_area()
+        self.model_area = _message_area()
+        self.marks_feedback = _message_area()
+        self.marking = widgets.VBox([], layout=FULL)
+        self.marking.add_class("bc-marking")
+        self.save_row = widgets.HBox([self.save_button], layout=PLAIN)
+        self.save_row.add_class("bc-buttons")
+        buttons = [self.submit_button] + ([self.hint_button] if question.hint else [])
+        row = widgets.HBox(buttons, layout=PLAIN)
+        row.add_class("bc-buttons")
+        self.box = widgets.VBox(
+            [self._prompt(), self.answer, row, self.hint_area, self.feedback, self.marking],
+            layout=FULL,
+        )
+        self.box.add_class("bc-question")
+        self.submit_button.on_click(self._on_submit)
+        self.hint_button.on_click(self._on_hint)
+        self.save_button.on_click(self._on_save)
+        self._restore()
+
+    def _prompt(self) -> widgets.HTML:
+        """Return the heading, instruction, case and prompt."""
+        q = self.question
+        head = f"{heading(q, 0, 0)} — {INSTRUCTIONS[q.kind]}"
+        words = f"<p><em>At least {q.min_words} words.</em></p>" if q.min_words else ""
+        return _html_widget(
+            f'<p class="bc-head">{html.escape(head)}</p>{stem_html(q)}'
+            f"{markdown_html(q.prompt)}{words}"
+        )
+
+    def _open_marking(self) -> None:
+        """Show the model answer, the rubric's criteria to tick, and the save button."""
+        self.model_area.value = _box_html(
+            "bc-answer", f"**Model answer:** {self.question.model_answer}"
+        )
+        intro = _html_widget(
+            "<p><strong>Tick each criterion your answer meets</strong> (be honest: this is for "
+            "you, and it is kept apart from your quiz score).</p>"
+        )
+        self.marking.children = [
+            self.model_area, intro, *self.criteria, self.save_row, self.marks_feedback
+        ]
+
+    def _restore(self) -> None:
+        """Show the saved answer and marks, as if the student had never left."""
+        record = self.store.record(self.question.id)
+        if record.get("text"):
+            self.answer.value = record["text"]
+            self._open_marking()
+        for index in record.get("self_met", []):
+            if 0 <= int(index) < len(self.criteria):
+                self.criteria[int(index)].value = True
+        if "self_score" in record:
+            self.marks_feedback.value = self._marks_html(
+                int(record["self_score"]), int(record.get("self_max", len(self.criteria)))
+            )
+
+    @staticmethod
+    def _marks_html(met: int, possible: int) -> str:
+        return _box_html(
+            "bc-feedback bc-feedback-info",
+            f"Your marks are saved: **{met} of {possible}** criteria met (self-assessed, kept "
+            "apart from your quiz score). Rewrite and mark again whenever you like.",
+        )
+
+    @_safe
+    def _on_submit(self) -> None:
+        """Keep the answer and open the model answer and rubric."""
+        feedback = check(self.question, self.answer.value)
+        self.feedback.value = feedback_html(feedback)
+        if not feedback.saved:
+            return
+        self.store.record_self_assessment(
+            self.question.id, self.answer.value, self._ticked(), len(self.criteria)
+        )
+        self._open_marking()
+        self.marks_feedback.value = ""
+
+    @_safe
+    def _on_hint(self) -> None:
+        """Show or hide the hint."""
+        if self.hint_area.value:
+            self.hint_area.value = ""
+            self.hint_button.description = "Show hint"
+            return
+        self.hint_area.value = _box_html("bc-hint", f"**Hint:** {self.question.hint}")
+        self.hint_button.description = "Hide hint"
+        self.store.record_hint(self.question.id)
+
+    def _ticked(self) -> list[int]:
+        return [i for i, box in enumerate(self.criteria) if box.value]
+
+    @_safe
+    def _on_save(self) -> None:
+        """Save the ticked criteria as the self-assessed score."""
+        if not self.answer.value.strip():
+            self.feedback.value = feedback_html(check(self.question, ""))
+            return
+        met, possible = self_score(self.question, self._ticked())
+        self.store.record_self_assessment(
+            self.question.id, self.answer.value, self._ticked(), possible
+        )
+        self.marks_feedback.value = self._marks_html(met, possible)
+
+
 _STYLESHEET: list[widgets.HTML] = []
 
 
@@ -684,5 +836,10 @@ def build_quiz(
     store = store or ProgressStore()
     lesson = lesson_score(bank, store)
     asked = list(bank.questions if questions is None else questions)
-    widgets_ = [QuestionWidget(q, bank, store=store, score=lesson, seed=seed) for q in asked]
+    widgets_: list[Any] = [
+        WrittenWidget(q, bank, store=store)
+        if isinstance(q, Written)
+        else QuestionWidget(q, bank, store=store, score=lesson, seed=seed)
+        for q in asked
+    ]
     return QuizView(bank, widgets_, lesson if score else None, title=title, seed=seed)
