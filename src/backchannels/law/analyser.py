@@ -334,10 +334,12 @@ def _compact_clause(s: Scenario) -> tuple[Verdict, str]:
         return "not_engaged", "The clauses bind states, not individuals or federal officials."
     if not s.has("agreement_sought"):
         return "not_engaged", "No agreement is made or sought; states may talk with foreign governments."
-    return "unclear", ("A state may make no treaty, and no agreement or compact with a foreign power without "
-                       "Congress's consent; the Court reads the consent requirement as reaching only agreements "
-                       "that encroach on federal supremacy. Foreign-affairs preemption (Zschernig, Crosby, "
-                       "Garamendi) may also apply.")
+    return "unclear", ("A state may make no treaty, and the Constitution requires Congress's consent for any "
+                       "agreement or compact with a foreign power. The Court reads the consent requirement for "
+                       "compacts between states as reaching only those that encroach on federal supremacy (Virginia "
+                       "v. Tennessee, 1893); a district court applied that test to California's link with Québec "
+                       "(2020), and no higher court has settled it for foreign powers. Foreign-affairs preemption "
+                       "(Zschernig, Crosby, Garamendi) may also apply.")
 
 
 def _speech_or_debate(s: Scenario) -> tuple[Verdict, str]:
