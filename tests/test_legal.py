@@ -133,6 +133,34 @@ def test_treason_needs_an_enemy_in_open_war() -> None:
     assert analyse(Scenario()).rule("treason").citation.startswith("U.S. Const. art. III, § 3")
 
 
+def test_treason_needs_adherence_not_just_an_enemy() -> None:
+    """Cramer: without an intent to betray there is no treason, even with an enemy in open war."""
+    talk = analyse(Scenario(foreign_party="enemy_government", intent="none_or_information_only")).rule("treason")
+    assert talk.verdict == "not_engaged" and "No adherence shown" in talk.reason
+    assert "Cramer" in analyse(Scenario(foreign_party="enemy_government")).rule("treason").elements[1].why
+
+
+def test_a_statutory_ban_against_the_presidents_direction_is_unclear_not_engaged() -> None:
+    """Youngstown category 3 is the lowest ebb, not a certain loss (Zivotofsky): the verdict is 'unclear'."""
+    ban = frozenset({"defied_statutory_ban"})
+    assert verdict(Scenario(actor="sitting_official", authority="president", facts=ban), "statutory_ban") == "engaged"
+    directed = analyse(Scenario(actor="sitting_official", authority="president",
+                                facts=ban | {"president_directed_defiance"})).rule("statutory_ban")
+    assert directed.verdict == "unclear" and "lowest ebb" in directed.reason and "Zivotofsky" in directed.reason
+    assert verdict(Scenario(actor="president", authority="president", facts=ban), "statutory_ban") == "unclear"
+
+
+def test_a_serving_official_without_instructions_is_not_plainly_without_authority() -> None:
+    check = logan(Scenario(actor="sitting_official", authority="none"))
+    assert check.verdict == "unclear" and "Vladeck" in check.elements[1].why
+    assert logan(Scenario(actor="private_citizen", authority="none")).verdict == "engaged"
+
+
+def test_non_citizen_note_points_to_aiding_and_abetting() -> None:
+    notes = analyse(Scenario(facts=frozenset({"not_us_citizen"}))).notes
+    assert any("18 U.S.C. § 2" in n and "Acting alone" in n for n in notes)
+
+
 @pytest.mark.parametrize(("fact", "rule_id", "actor"), [
     ("lied", "false_statements", "private_citizen"),
     ("unregistered_foreign_agent", "foreign_agents", "private_citizen"),

@@ -128,6 +128,7 @@ CITATIONS: dict[str, tuple[str, str]] = {
     "Boland Amendment": ("boland_amendments", "Boland Amendments"),
     "Boland Amendments": ("boland_amendments", "Boland Amendments"),
     "18 U.S.C. § 11": ("foreign_government_11", "18 U.S.C. § 11"),
+    "18 U.S.C. § 2": ("aiding_abetting_2", "18 U.S.C. § 2"),
     "18 U.S.C. § 2381": ("treason_clause", "18 U.S.C. § 2381"),
     "18 U.S.C. § 207": ("post_employment_207f", "18 U.S.C. § 207(f)"),
     "18 U.S.C. § 2339": ("material_support_2339b", "18 U.S.C. § 2339B"),

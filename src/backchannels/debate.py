@@ -14,7 +14,7 @@ from backchannels.paths import data_dir
 
 MOTIONS: dict[str, str] = {
     "supplement": "Back channels should supplement, not replace, traditional diplomacy.",
-    "logan": "Unauthorised private diplomacy should remain a crime (keep the Logan Act).",
+    "logan": "This House would keep 18 U.S.C. § 953 (the Logan Act) as it stands.",
 }
 SIDES: dict[str, str] = {"proposition": "Proposition (for the motion)",
                          "opposition": "Opposition (against the motion)"}

@@ -18,7 +18,10 @@ from backchannels.paths import data_dir
 
 CAVEAT = ("This analyser teaches how the rules are reasoned about; it is not legal advice. Real cases turn on "
           "facts, evidence, exact words, defences and prosecutorial discretion that it does not model, and no "
-          "one has ever been convicted under the Logan Act.")
+          "one has ever been convicted under the Logan Act. 'Engaged' means the elements fit the facts as "
+          "described, not that a conviction would follow. It assumes that something was communicated to the "
+          "foreign side ('correspondence or intercourse'); whether a published statement with no addressee, "
+          "such as an open letter or a speech, is correspondence is not modelled.")
 _EXECUTIVE_AUTHORITY = ("president",)
 
 
@@ -106,6 +109,10 @@ def _authority_element(s: Scenario) -> ElementCheck:
     if s.actor == "president":
         return ElementCheck(name, "not met", "The President conducts the nation's diplomacy (Art. II); his own "
                             "contacts carry the authority of the United States.")
+    if s.actor == "sitting_official" and s.authority == "none":
+        return ElementCheck(name, "unclear", "A serving official acting in office without instructions: whether "
+                            "such an official acts 'without authority of the United States' is doubted (Vladeck, "
+                            "2017) and untested.")
     reasons = {
         "president": ("not met", "The sitting President's government authorised the contact: that is executive "
                       "diplomacy under Article II, not private diplomacy."),
@@ -201,8 +208,9 @@ def _logan_act(s: Scenario) -> tuple[Verdict, str, tuple[ElementCheck, ...]]:
     if s.actor == "state_official":
         return "unclear", ("The words can fit, but the Act has never been applied to a state official acting for "
                            "a state; reading it to do so would raise federalism questions of its own."), elements
-    reason = ("Every element appears met. Whether anyone would be charged is another matter: two indictments in "
-              "over 200 years, no conviction, and doubts about vagueness and free speech (Waldron, 1964).")
+    reason = ("Every element appears met on these facts; that is not to say a conviction would follow. Whether "
+              "anyone would be charged is another matter: two indictments in over 200 years, no conviction, and "
+              "doubts about vagueness and free speech (Waldron, 1964).")
     if s.actor in ("president_elect_team", "president_elect"):
         reason += (" Whether the Act was meant to reach transition officials is disputed, but on its words the "
                    "president-elect's approval is not authority.")
@@ -216,13 +224,20 @@ def _treason(s: Scenario) -> tuple[Verdict, str, tuple[ElementCheck, ...]]:
     """Art. III, § 3: levying war, or adhering to enemies (open war) giving them aid and comfort."""
     war = ElementCheck("Levying war against the United States", "not met",
                        "Talking, however secretly, is not levying war, which needs an assemblage of armed force.")
-    if s.foreign_party == "enemy_government" and s.authority not in _EXECUTIVE_AUTHORITY and s.actor != "president":
+    authorised = s.authority in _EXECUTIVE_AUTHORITY or s.actor == "president"
+    if s.foreign_party == "enemy_government" and not authorised and s.intent != "none_or_information_only":
         enemy = ElementCheck("Adhering to an enemy, giving it aid and comfort", "unclear",
-                             "The other side is an enemy (open war), but talks alone do not show adherence and aid "
-                             "and comfort; a conviction needs two witnesses to the same overt act or a confession "
-                             "in open court.")
-        return "unclear", "An enemy is involved, but talks alone are not treason.", (war, enemy)
-    if s.foreign_party == "enemy_government":
+                             "The other side is an enemy (open war), but treason needs adherence, an intent to "
+                             "betray, and an overt act that actually gives aid and comfort (Cramer v. United States, "
+                             "1945); talks alone show neither, and talks for a humanitarian end such as a prisoner "
+                             "exchange are ordinarily not adherence. A conviction needs two witnesses to the same "
+                             "overt act or a confession in open court.")
+        return "unclear", ("An enemy is involved, but talks alone are not treason: adherence (an intent to betray) "
+                           "and aid and comfort must both be shown."), (war, enemy)
+    if s.foreign_party == "enemy_government" and not authorised:
+        why = ("No adherence shown: treason needs an intent to betray as well as aid and comfort (Cramer v. United "
+               "States, 1945), and the contact had no aim beyond courtesy or information.")
+    elif s.foreign_party == "enemy_government":
         why = "The contact was authorised by the government itself: official talks with an enemy are diplomacy."
     else:
         why = ("'Enemies' means nations or groups in open war with the United States; a government at peace with "
@@ -303,13 +318,14 @@ def _statutory_ban(s: Scenario) -> tuple[Verdict, str]:
     """An express statute forbidding the conduct."""
     if not s.has("defied_statutory_ban"):
         return "not_engaged", "No statutory ban is described."
-    reason = "The conduct defies an express statute."
-    if s.authority in _EXECUTIVE_AUTHORITY or s.actor in ("sitting_official", "president"):
-        reason += (" Presidential approval does not cure that: the President's power is 'at its lowest ebb' "
-                   "against the will of Congress (Youngstown, 1952, Jackson, J.). Whether Congress may forbid "
-                   "the executive to negotiate, rather than to spend, is contested (OLC 2011 against GAO 2011 on "
-                   "the Wolf Amendment).")
-    return "engaged", reason
+    if s.actor == "president" or s.has("president_directed_defiance"):
+        return "unclear", ("Against a statute the President's power is at its lowest ebb (Youngstown, 1952, "
+                           "category 3). His instructions prevail only if the power is his alone, as recognition "
+                           "was in Zivotofsky v. Kerry (2015). Whether negotiation is such a power is contested "
+                           "(OLC 2011 against GAO 2011 on the Wolf Amendment).")
+    return "engaged", ("The conduct defies an express statute, and nothing shows that the President directed it: "
+                       "officials acting on their own cannot set the President's constitutional powers against "
+                       "the statute.")
 
 
 def _compact_clause(s: Scenario) -> tuple[Verdict, str]:
@@ -318,10 +334,12 @@ def _compact_clause(s: Scenario) -> tuple[Verdict, str]:
         return "not_engaged", "The clauses bind states, not individuals or federal officials."
     if not s.has("agreement_sought"):
         return "not_engaged", "No agreement is made or sought; states may talk with foreign governments."
-    return "unclear", ("A state may make no treaty, and no agreement or compact with a foreign power without "
-                       "Congress's consent; the Court reads the consent requirement as reaching only agreements "
-                       "that encroach on federal supremacy. Foreign-affairs preemption (Zschernig, Crosby, "
-                       "Garamendi) may also apply.")
+    return "unclear", ("A state may make no treaty, and the Constitution requires Congress's consent for any "
+                       "agreement or compact with a foreign power. The Court reads the consent requirement for "
+                       "compacts between states as reaching only those that encroach on federal supremacy (Virginia "
+                       "v. Tennessee, 1893); a district court applied that test to California's link with Québec "
+                       "(2020), and no higher court has settled it for foreign powers. Foreign-affairs preemption "
+                       "(Zschernig, Crosby, Garamendi) may also apply.")
 
 
 def _speech_or_debate(s: Scenario) -> tuple[Verdict, str]:
@@ -356,8 +374,10 @@ def _notes(s: Scenario) -> tuple[str, ...]:
         notes.append("18 U.S.C. § 11 makes factions and insurgents 'foreign governments' for Title 18, recognised "
                      "or not; check also whether the group is a designated Foreign Terrorist Organization.")
     if s.has("not_us_citizen"):
-        notes.append("A resident alien is outside the Logan Act but owes allegiance for treason purposes while "
-                     "resident (Carlisle v. United States, 1872).")
+        notes.append("Acting alone, a non-citizen is outside the Logan Act; but one who aids or abets a citizen's "
+                     "violation can be liable as a principal under the general aiding-and-abetting statute "
+                     "(18 U.S.C. § 2). A resident alien owes allegiance for treason purposes while resident "
+                     "(Carlisle v. United States, 1872).")
     return tuple(notes)
 
 

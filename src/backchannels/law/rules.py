@@ -22,7 +22,8 @@ RULE_IDS = ("logan_act", "treason", "false_statements", "foreign_agents", "post_
             "espionage", "material_support", "statutory_ban", "compact_clause", "speech_or_debate")
 FACT_IDS = ("not_us_citizen", "seeking_redress", "agreement_sought", "legislative_act", "lied",
             "unregistered_foreign_agent", "former_senior_official_for_foreign_entity", "sanctions_evasion",
-            "disclosed_classified", "support_to_designated_fto", "defied_statutory_ban")
+            "disclosed_classified", "support_to_designated_fto", "defied_statutory_ban",
+            "president_directed_defiance")
 CONTROL_VALUES: dict[str, tuple[str, ...]] = {
     "actor": ("private_citizen", "former_official", "sitting_official", "president", "president_elect",
               "president_elect_team", "campaign", "member_of_congress", "state_official"),
