@@ -268,3 +268,17 @@ def test_hide_hidden_tests_removes_hidden_code_and_its_traceback() -> None:
     out, _ = HideHiddenTests().preprocess_cell(cell, {}, 0)
     assert "secret_check" not in json.dumps(out)
     assert "assert x == 1" in out.source and out.outputs[0]["ename"] == "AssertionError"
+
+
+def test_ps1_q4_key_agrees_with_the_risks_table() -> None:
+    """The documented risks PS1 Q4 keys are exactly the letters whose risks.csv row is 'sourced'."""
+    from backchannels.data import load_records
+    from backchannels.grading.generate import answer_key
+
+    support = {r["risk_id"]: r["support"] for r in load_records("risks")}
+    prompt = next(c for c in _nb("source", "ps1_concepts")["cells"]
+                  if c["metadata"]["nbgrader"]["grade_id"] == "ps1_q4_prompt")
+    letters = prompt["metadata"]["backchannels"]["risk_ids"]
+    documented = {letter for letter, risk in letters.items() if risk and support[risk] == "sourced"}
+    key = json.loads(answer_key().read_text())["ps1_concepts"]["ps1_concepts"]["ps1_q4_tests"]
+    assert set(key["answer"]["__set__"]) == documented
