@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from backchannels import grading
-from backchannels.grading import generate
+from backchannels.grading.generate import _cached_gradebook, _gradebook_key, _store_gradebook
 from backchannels.paths import user_cache_dir
 
 EXERCISES = Path(__file__).resolve().parents[1] / "exercises"
@@ -24,17 +24,17 @@ def course(tmp_path: Path) -> Path:
 
 
 def test_the_key_is_stable_and_ignores_checkpoints(course: Path) -> None:
-    key = generate._gradebook_key(course)
-    assert key == generate._gradebook_key(course)
+    key = _gradebook_key(course)
+    assert key == _gradebook_key(course)
     checkpoints = course / "source" / "ps1_concepts" / ".ipynb_checkpoints"
     checkpoints.mkdir()
     (checkpoints / "ps1_concepts-checkpoint.ipynb").write_text("{}")
-    assert generate._gradebook_key(course) == key
+    assert _gradebook_key(course) == key
 
 
 @pytest.mark.parametrize("edit", ["source", "config", "new file"])
 def test_editing_what_generate_reads_changes_the_key(course: Path, edit: str) -> None:
-    key = generate._gradebook_key(course)
+    key = _gradebook_key(course)
     if edit == "source":
         notebook = course / "source" / "ps1_concepts" / "ps1_concepts.ipynb"
         notebook.write_text(notebook.read_text(encoding="utf-8").replace("ps1", "ps1 ", 1), encoding="utf-8")
@@ -43,18 +43,18 @@ def test_editing_what_generate_reads_changes_the_key(course: Path, edit: str) ->
             config.write("\nc.Execute.timeout = 31\n")
     else:
         (course / "source" / "ps1_concepts" / "data.csv").write_text("a,b\n1,2\n")
-    assert generate._gradebook_key(course) != key
+    assert _gradebook_key(course) != key
 
 
 def test_the_cache_lives_where_the_environment_says(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                     course: Path) -> None:
     monkeypatch.setenv("BACKCHANNELS_CACHE_DIR", str(tmp_path / "cache"))
     assert user_cache_dir() == tmp_path / "cache"
-    cached = generate._cached_gradebook(course)
+    cached = _cached_gradebook(course)
     assert cached.parent == tmp_path / "cache" / "gradebooks"
     fake = tmp_path / "gradebook.db"
     fake.write_bytes(b"SQLite format 3\0")
-    generate._store_gradebook(course, fake)
+    _store_gradebook(course, fake)
     assert grading.prepared_gradebook(course) == cached  # a hit: nbgrader does not run
     assert cached.read_bytes() == fake.read_bytes()
     assert not list(cached.parent.glob("*.tmp*"))

@@ -93,7 +93,7 @@ def batch(tmp_path_factory: pytest.TempPathFactory) -> dict:
     _put(root, "ivy", a, None)
     before = grading.checksums(root)
     out = tmp_path_factory.mktemp("graded")
-    csv = grading.grade(root, out=out, jobs=2, quiet=True, timeout=5)
+    csv = grading.grade(root, out=out, jobs=2, quiet=True, timeout=15)
     return {"root": root, "out": out, "grades": pd.read_csv(csv), "before": before}
 
 
@@ -186,7 +186,7 @@ def test_parallel_grading_gives_the_same_scores_as_sequential(batch: dict,
         (subset / student / "ps1_concepts").mkdir()
         for f in src.iterdir():
             (subset / student / "ps1_concepts" / f.name).write_bytes(f.read_bytes())
-    grading.grade(subset, out=tmp_path / "seq", jobs=1, quiet=True, timeout=5)
+    grading.grade(subset, out=tmp_path / "seq", jobs=1, quiet=True, timeout=15)
     seq = pd.read_csv(tmp_path / "seq" / "grades_by_question.csv")
     par = pd.read_csv(batch["out"] / "grades_by_question.csv")
     par = par[par["student_id"].isin(["alice", "fay", "gus"])
