@@ -248,7 +248,8 @@ def test_years_to_public() -> None:
     table = bc.years_to_public(CASES).set_index("case_id")
     assert table.loc["alpha", "years_to_public"] == 7
     assert table.loc["beta", "years_to_public"] == 1
-    assert table.loc["early", "years_to_public"] == 0
+    assert "early" not in table.index, "contrast cases (unauthorised private contacts) are not back channels"
+    assert bc.years_to_public(CASES, back_channels_only=False).set_index("case_id").loc["early", "years_to_public"] == 0
     assert pd.isna(table.loc["gamma", "years_to_public"])
     assert list(bc.years_to_public(CASES)["case_id"])[-1] == "gamma", "unknown disclosure sorts last"
 
@@ -266,7 +267,7 @@ def test_comparison_figures_have_titles_labels_and_alt_text() -> None:
     assert len(ax.get_yticklabels()) == CASES["channel_type"].nunique()
     fig2 = bc.years_to_public_figure(CASES)
     assert fig2.axes[0].get_xlabel().startswith("Years")
-    assert len(fig2.axes[0].patches) == 3
+    assert len(fig2.axes[0].patches) == 2, "alpha and beta; the 1798 contrast case is left out"
     assert 'alt="Stacked bar chart' in bc.show_compare(CASES).data
     assert "Alpha: a direct channel: 7" in bc.show_years_to_public(CASES).data
 

@@ -97,10 +97,27 @@ def test_online_entries_record_when_they_were_checked() -> None:
 
 
 def test_urls_are_kept_verbatim() -> None:
-    assert get_reference("wanisstjohn2006backchannel", DATA).get("url").endswith("bargain...")
+    assert get_reference("wanisstjohn2006backchannel", DATA).get("url") == "https://doi.org/10.1111/j.1571-9979.2006.00091.x"
     assert "--" not in get_reference("fearon1994domestic", DATA).get("pages")
 
 
 def test_book_year_disagreement_is_recorded() -> None:
     note = get_reference("wanisstjohn2011book", DATA).get("note")
     assert "2010" in note and "2011" in note
+
+
+def test_latex_accents_and_style_commands_become_plain_text() -> None:
+    """Students never see LaTeX: accents become letters, \\emph and escaped symbols disappear."""
+    from backchannels.references import _plain
+
+    assert _plain(r"Foreword to \emph{Soviet-American Relations: The D\'etente Years, 1969--1972}") == \
+        "Foreword to Soviet-American Relations: The Détente Years, 1969–1972"
+    assert _plain(r"{\'O} Dochartaigh") == "Ó Dochartaigh"
+    assert _plain(r"Mail \& Guardian") == "Mail & Guardian"
+    assert _plain(r"G{\"o}del, \c{c}a, {\O}stergaard") == "Gödel, ça, Østergaard"
+
+
+def test_no_formatted_reference_shows_latex() -> None:
+    for key in load_references(DATA):
+        line = format_reference(key, DATA)
+        assert "\\" not in line, f"{key}: {line}"

@@ -147,8 +147,9 @@ def test_years_in_each_case_section_agree_with_the_data(data) -> None:
 
 
 @pytest.mark.xfail(strict=True, reason=(
-    "Boundary with iss16: the data now codes RFK-Dobrynin's disclosure as 1989 (the Jupiter assurance; "
-    "Tye 2016), so 04_q12's key must become 27 (and its explanation say why). The bank belongs to iss16; "
+    "Boundary with iss16: the data now codes RFK-Dobrynin's disclosure as 1982 (the advisers' Time statement "
+    "acknowledging the secret Jupiter assurance), so 04_q12's key must become 20 (and its explanation say why). "
+    "The bank belongs to iss16; "
     "remove this mark when the key is updated (strict: it fails as soon as the key matches)."))
 def test_numeric_answer_matches_the_data(data) -> None:
     cases, _ = data

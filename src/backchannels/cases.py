@@ -414,7 +414,7 @@ def case_card(case_id: str, cases: pd.DataFrame | None = None, events: pd.DataFr
         ("Channel type", card["channel_type"]),
         ("People", ", ".join(card["people"]) or NOT_CODED),
         ("Intermediaries", ", ".join(card["intermediaries"]) or "none (direct)"),
-        ("Authorised by the government", card["authorised"]),
+        ("Authorised by the principals on each side", card["authorised"]),
         ("US administration", card["us_administration"]),
         ("Outcome", card["outcome"]),
         ("Became public", public),
@@ -532,9 +532,16 @@ def count_by(cases: pd.DataFrame | None = None, column: str = "channel_type") ->
     return compare(cases, rows=column, columns=column)["Total"].drop("Total").sort_values(ascending=False)
 
 
-def years_to_public(cases: pd.DataFrame | None = None) -> pd.DataFrame:
+#: Channel types that are contrast cases, not back channels: their "disclosure" measures no secret kept.
+NOT_BACK_CHANNELS = ("unauthorised_private",)
+
+
+def years_to_public(cases: pd.DataFrame | None = None, back_channels_only: bool = True) -> pd.DataFrame:
     """Return, per case, the start year, the year it became public and the years in between."""
     spans = case_spans(cases)
+    if back_channels_only:
+        kinds = _cases(cases).set_index("case_id")["channel_type"]
+        spans = spans[~spans["case_id"].map(kinds).isin(NOT_BACK_CHANNELS)]
     out = spans[["case_id", "name", "start", "public"]].copy()
     out["years_to_public"] = [
         (int(p) - int(s)) if pd.notna(p) and s is not None else pd.NA for s, p in zip(out["start"], out["public"])
@@ -607,7 +614,7 @@ def years_to_public_figure(cases: pd.DataFrame | None = None) -> Figure:
     for y, v in enumerate(data["years_to_public"].astype(int)):
         ax.text(v + 0.1, y, str(v), va="center", fontsize=11)
     ax.set_xlabel("Years from the start of the channel to its disclosure (0 = the same year)", fontsize=12)
-    ax.set_title("How long did the secret hold? (cases with a coded disclosure year)", fontsize=14)
+    ax.set_title("How long did the secret hold? (back channels with a coded disclosure year)", fontsize=14)
     ax.tick_params(labelsize=11)
     fig.tight_layout()
     return fig
@@ -630,8 +637,6 @@ COMPARE_COLUMNS: dict[str, str] = {
     "outcome": "Outcome",
     "authorised": "Authorised by the principals?",
     "formal_relations": "Diplomatic relations while it ran?",
-    "ripeness": "Ripeness (Zartman)",
-    "spoilers": "Where spoilers stood (Stedman)",
     "front_channel_link": "Link to public talks",
     "made_public": "How it was made public or ratified",
     "legal_issue": "Legal issue",

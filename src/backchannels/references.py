@@ -52,9 +52,36 @@ def bib_path(directory: Path | None = None) -> Path:
     return Path(directory if directory is not None else data_dir()) / BIB_FILE
 
 
+#: LaTeX accent commands and the Unicode combining marks they stand for.
+_ACCENTS = {"'": "\u0301", "`": "\u0300", '"': "\u0308", "^": "\u0302", "~": "\u0303", "=": "\u0304",
+            ".": "\u0307", "c": "\u0327", "v": "\u030c", "u": "\u0306", "H": "\u030b"}
+#: LaTeX commands for letters that have no combining form.
+_LETTERS = {"o": "\u00f8", "O": "\u00d8", "ss": "\u00df", "ae": "\u00e6", "AE": "\u00c6", "l": "\u0142",
+            "L": "\u0141", "i": "\u0131", "&": "&", "%": "%", "_": "_", "$": "$"}
+_SYMBOL_ACCENT = re.compile(r"\\(['`\"^~=.])\s*(?:\{\s*([A-Za-z])\s*\}|([A-Za-z]))")
+_LETTER_ACCENT = re.compile(r"\\([cvuH])(?:\s*\{\s*([A-Za-z])\s*\}|\s+([A-Za-z]))")
+_LETTER_COMMAND = re.compile(r"\\(?:(ss|ae|AE|[oOlLi])(?![A-Za-z])\s?|([&%_$]))")
+_STYLE_COMMAND = re.compile(r"\\(?:emph|textit|textbf|textsc|textup|mbox)\s*\{([^{}]*)\}")
+
+
+def _latex_to_text(text: str) -> str:
+    """Turn the LaTeX accents and style commands BibTeX titles use into plain Unicode text."""
+    import unicodedata
+
+    def accent(match: re.Match[str]) -> str:
+        letter = match.group(2) or match.group(3)
+        return unicodedata.normalize("NFC", letter + _ACCENTS[match.group(1)])
+
+    for _ in range(3):  # style commands may nest
+        text = _STYLE_COMMAND.sub(r"\1", text)
+    text = _SYMBOL_ACCENT.sub(accent, text)
+    text = _LETTER_ACCENT.sub(accent, text)
+    return _LETTER_COMMAND.sub(lambda m: _LETTERS[m.group(1) or m.group(2)], text)
+
+
 def _plain(text: str) -> str:
-    """Strip BibTeX braces and turn ``--`` into an en dash."""
-    text = text.replace("{", "").replace("}", "")
+    """Turn LaTeX accents into letters, strip BibTeX braces and turn ``--`` into an en dash."""
+    text = _latex_to_text(text).replace("{", "").replace("}", "")
     return re.sub(r"\s+", " ", text.replace("---", "\u2014").replace("--", "\u2013")).strip()
 
 
