@@ -31,12 +31,9 @@ RIGHT = {  # the instructor's answers, cell by cell
               '"d": "mediation", "e": "back_channel"}',
     "ps1_q2": 'answer_q2 = {"a": "audience_costs", "b": "spoilers", "c": "testing_the_waters", '
               '"d": "no_relations"}',
-    "ps1_q3": "def is_back_channel(sanctioned, secret, between_parties):\n"
-              "    return bool(sanctioned and secret and between_parties)",
+    "ps1_q3": 'answer_q3 = {"a": "not_authorised", "b": "none", "c": "not_secret", "d": "none"}',
     "ps1_q4": 'answer_q4 = {"A", "B", "C"}',
-    "ps1_q5": "def backing_down_cost(public, rounds, cost_per_round):\n"
-              "    if rounds < 0:\n        raise ValueError('negative')\n"
-              "    return float(rounds * cost_per_round) if public else 0.0",
+    "ps1_q5": 'answer_q5 = {"A", "B", "C"}',
 }
 POINTS = {"ps1_q1": 5, "ps1_q2": 4, "ps1_q3": 4, "ps1_q4": 4, "ps1_q5": 3}
 
@@ -92,6 +89,8 @@ class YesSet(set):
 answer_q1 = {k: Yes("nothing") for k in "abcde"}
 answer_q4 = YesSet({"E"})
 '''
+# Function questions live in the optional methods track (ps4_methods).
+M = "ps4_methods"
 BUILTINS = '''
 import builtins
 builtins.all = lambda *a, **k: True
@@ -99,10 +98,10 @@ builtins.isinstance = lambda *a, **k: True
 import backchannels.grading.answers as answers
 answers.same = lambda *a, **k: True
 answers.score_fraction = lambda *a, **k: (1.0, "right")
-def is_back_channel(sanctioned, secret, between_parties):
+def is_back_channel(authorised, secret, beside_or_instead):
     return True
 '''
-HONEST_WRONG_Q3 = ("def is_back_channel(sanctioned, secret, between_parties):\n"
+HONEST_WRONG_Q1 = ("def is_back_channel(authorised, secret, beside_or_instead):\n"
                    "    return True")
 FAKE_OUTPUT = '''
 from IPython import get_ipython
@@ -140,13 +139,13 @@ answer_q2 = {"a": "audience_costs", "b": "spoilers", "c": "testing_the_waters", 
 '''
 
 
-def _release() -> dict:
-    return json.loads((grading.course_dir() / "release" / A / f"{A}.ipynb").read_text())
+def _release(assignment: str = A) -> dict:
+    return json.loads((grading.course_dir() / "release" / assignment / f"{assignment}.ipynb").read_text())
 
 
-def _answer(cells: dict[str, str]) -> dict:
+def _answer(cells: dict[str, str], assignment: str = A) -> dict:
     """Return the student version with the given answer cells filled in."""
-    nb = copy.deepcopy(_release())
+    nb = copy.deepcopy(_release(assignment))
     for cell in nb["cells"]:
         gid = cell["metadata"].get("nbgrader", {}).get("grade_id")
         if gid in cells:
@@ -154,8 +153,8 @@ def _answer(cells: dict[str, str]) -> dict:
     return nb
 
 
-def _put(root: Path, student: str, nb: dict | str, folder: str = A) -> Path:
-    path = root / student / folder / f"{A}.ipynb"
+def _put(root: Path, student: str, nb: dict | str, folder: str = A, assignment: str = A) -> Path:
+    path = root / student / folder / f"{assignment}.ipynb"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(nb if isinstance(nb, str) else json.dumps(nb), encoding="utf-8")
     return path
@@ -184,8 +183,8 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> dict:
     _put(subs, "a_vandal", _only("ps1_q1", ps1_q2=VANDAL))  # first, so others follow it
     _put(subs, "thief", _answer({"ps1_q1": THIEF}))
     _put(subs, "always_equal", _answer({"ps1_q1": ALWAYS_EQUAL}))
-    _put(subs, "builtins", _only("ps1_q1", ps1_q3=BUILTINS))
-    _put(subs, "honest_wrong", _only("ps1_q1", ps1_q3=HONEST_WRONG_Q3))
+    _put(subs, "builtins", _answer({"ps4_q1": BUILTINS}, M), folder=M, assignment=M)
+    _put(subs, "honest_wrong", _answer({"ps4_q1": HONEST_WRONG_Q1}, M), folder=M, assignment=M)
     _put(subs, "fake_output", _only("ps1_q1", ps1_q2=FAKE_OUTPUT))
     _put(subs, "crasher", _right_but(ps1_q5="import os\nos._exit(1)"))
     _put(subs, "forker", _only("ps1_q1", ps1_q2=FORK_BOMB))
@@ -216,6 +215,12 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> dict:
 
 def _score(hostile: dict, student: str) -> float:
     return float(hostile["grades"].loc[student, "auto_score"])
+
+
+def _methods_points(grade_id: str) -> float:
+    nb = json.loads((grading.course_dir() / "source" / M / f"{M}.ipynb").read_text())
+    return next(c["metadata"]["nbgrader"]["points"] for c in nb["cells"]
+                if c["metadata"].get("nbgrader", {}).get("grade_id") == grade_id)
 
 
 def _problem(hostile: dict, student: str) -> str:
@@ -250,7 +255,8 @@ def test_always_equal_objects_gain_nothing(hostile: dict) -> None:
 def test_patched_builtins_and_helpers_gain_nothing(hostile: dict) -> None:
     # The same wrong function without tricks earns at least as much: the tricks gain nothing.
     assert _score(hostile, "builtins") <= _score(hostile, "honest_wrong")
-    assert _score(hostile, "honest_wrong") == POINTS["ps1_q1"] + POINTS["ps1_q3"] / 8
+    # "always True" is right on one of the eight test inputs.
+    assert _score(hostile, "honest_wrong") == _methods_points("ps4_q1_tests") / 8
 
 
 def test_printed_or_displayed_fake_output_gains_nothing(hostile: dict) -> None:
