@@ -76,7 +76,7 @@ def test_student_sets_up_a_transition_scenario_and_reads_the_conclusion(
     _select(analyser, "Intending", "no such intent (courtesy, information, business)")
     page.wait_for_function(f"() => {logan}.dataset.verdict === 'not_engaged'")
 
-    scenario_question = page.locator(".bc-question").filter(has_text="incoming national security adviser").first
+    scenario_question = page.locator(".bc-question").filter(has_text="Classify the scenario").first
     scenario_question.scroll_into_view_if_needed()
     page.screenshot(path=str(results_dir / "legal_scenario_question.png"))
 
