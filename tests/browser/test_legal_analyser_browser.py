@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from backchannels.debate import MOTIONS
 from tests.support.lab import KERNEL_IDLE, LabServer, cell_errors, open_notebook
 
 pytestmark = pytest.mark.browser
@@ -105,7 +106,7 @@ def test_student_builds_a_case_and_sees_warnings(lab: LabServer, page: Any, resu
     builder.wait_for(state="visible")
     builder.scroll_into_view_if_needed()
     builder.locator(".bc-case").wait_for(state="visible")
-    _select(builder, "Motion", "Unauthorised private diplomacy should remain a crime (keep the Logan Act).")
+    _select(builder, "Motion", MOTIONS["logan"])
     builder.locator("button:has-text('Proposition')").click()
     _select(builder, "Claim 1", "[pro] A nation must speak to the world with one voice, and the Supreme Court has made "
                                 "it the President's.")

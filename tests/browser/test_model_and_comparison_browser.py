@@ -42,9 +42,9 @@ def test_comparison_is_chosen_with_dropdowns(lab: LabServer, page: Any, results_
     table = explorer.locator(".bc-compare-table")
     table.first.wait_for()
     assert "Link to public talks" in explorer.inner_text() and "Beside public talks" in table.inner_text()
-    explorer.locator(".bc-compare-rows select").select_option(label="Ripeness (Zartman)")
+    explorer.locator(".bc-compare-rows select").select_option(label="How it was made public or ratified")
     explorer.locator(".bc-compare-columns select").select_option(label="Kind of channel")
-    explorer.locator(".bc-compare-table:has-text('Impending catastrophe')").wait_for()
+    explorer.locator(".bc-compare-table:has-text('Public signing')").wait_for()
     before = explorer.locator("p").first.inner_text()
     explorer.locator(".bc-compare-sure input[type=checkbox]").check()
     page.wait_for_function(
