@@ -42,11 +42,13 @@ MIN_PROMPT_WORDS = 4
 ABSOLUTE_WORDS = frozenset(
     {
         "all",
+        "alone",
         "always",
         "any",
         "certainly",
         "completely",
         "entirely",
+        "ever",
         "every",
         "everyone",
         "everything",
@@ -59,6 +61,7 @@ ABSOLUTE_WORDS = frozenset(
         "none",
         "nothing",
         "only",
+        "whatever",
     }
 )
 """Words that make a statement easy to rule out without knowing the subject."""
