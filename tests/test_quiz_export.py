@@ -40,7 +40,7 @@ ANSWERS = [
     "That is open summitry",
     "October 1962.",
     "Yes: authorised and secret; the king arranged it and was present",  # 00_q5's feedback
-    "This is the multiplying the claim describes.",  # 03_q11's feedback
+    "A secret text no one would own adds to the uncertainty",  # 03_q11's feedback
 ]
 
 
