@@ -491,3 +491,24 @@ def test_bank_objectives_are_the_notebooks_objectives_word_for_word(lesson):
         for item in re.findall(r"^\d+\. (.+)$", opening, re.MULTILINE)
     ]
     assert listed == list(load_bank(lesson).objectives)
+
+
+def test_04_q25_pairs_differ_as_the_question_says():
+    """04_q25's keyed pair differs from each other only in legal issue in data/cases.csv; the others do not isolate it."""
+    rows = {r["case_id"]: r for r in _case_rows()}
+
+    def attributes(case_id: str) -> tuple[str, str, int, str]:
+        r = rows[case_id]
+        return r["channel_type"], r["outcome"], int(r["became_public_year"]) - int(r["start_year"]), r["legal_issue"]
+
+    def differences(a: str, b: str) -> list[int]:
+        return [i for i, (x, y) in enumerate(zip(attributes(a), attributes(b))) if x != y]
+
+    assert differences("oslo_channel_1993", "us_cuba_secret_talks") == [3]
+    assert rows["oslo_channel_1993"]["legal_issue"] != "none" and rows["us_cuba_secret_talks"]["legal_issue"] == "none"
+    assert "none" not in (rows["kushner_kislyak_channel_2016"]["legal_issue"], rows["flynn_kislyak_calls_2016"]["legal_issue"])
+    assert len(differences("iran_contra_1985", "oslo_channel_1993")) >= 3
+    assert rows["cmc_rfk_dobrynin_1962"]["legal_issue"] == rows["kissinger_le_duc_tho_1969"]["legal_issue"] == "none"
+    assert differences("cmc_rfk_dobrynin_1962", "kissinger_le_duc_tho_1969") == [2]
+    question = load_bank("04").question("04_q25")
+    assert next(o for o in question.options if o.correct).text.startswith("Oslo and the US–Cuba talks")
