@@ -54,7 +54,10 @@ GENERIC_NAMES = frozenset(
 )
 """Capitalised words that name no particular case (sentence openers, offices, the module's terms)."""
 
-HEDGES = frozenset({"can", "could", "may", "might", "often", "usually", "sometimes", "tends", "tend", "both", "some", "partly", "probably", "likely", "arguably"})
+HEDGES = frozenset(
+    """can could may might often usually sometimes tends tend both some partly probably likely
+    arguably""".split()
+)
 """Qualifiers that make a statement hard to rule out; a test-wise student favours options with them."""
 
 ABSOLUTE_WORDS = frozenset(
@@ -251,7 +254,7 @@ _NUMBER = re.compile(r"\b(1[0-9]{3}|20[0-9]{2}|[0-9]{3,})\b")
 
 
 def case_names(text: str) -> set[str]:
-    """Return the names and numbers that identify a case: proper nouns (not opening a sentence), years, counts."""
+    """Return a text's case markers: proper nouns not opening a sentence, years and counts."""
     found = {m.group(1).rstrip("’'").removesuffix("’s").removesuffix("'s") for m in _NAME.finditer(text)}
     return {w for w in found if w not in GENERIC_NAMES} | set(_NUMBER.findall(text))
 
@@ -416,8 +419,14 @@ def figures(banks: Iterable[Bank], raw: list[Finding]) -> dict[str, str]:
         f"{q.id} {sum(o.correct for o in q.options)}/{len(q.options)}" for q in ticks
     )
     dupes = {f.question.id for f in raw if f.rule == "near_duplicate"}
-    listed = [q for q in questions if isinstance(q, SingleChoice | MultipleSelect | CaseApplication | Scenario)]
-    rights = [o.text for q in listed for o in (q.reasons if isinstance(q, Scenario) else q.options) if o.correct]
+    kinds = SingleChoice | MultipleSelect | CaseApplication | Scenario
+    listed = [q for q in questions if isinstance(q, kinds)]
+    rights = [
+        o.text
+        for q in listed
+        for o in (q.reasons if isinstance(q, Scenario) else q.options)
+        if o.correct
+    ]
     wrongs_all = [t for q in listed for t in wrong_texts(q)]
     statements = [q for q in questions if isinstance(q, TrueFalse) and hedged(q.prompt)]
     return {
