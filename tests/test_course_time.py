@@ -58,7 +58,17 @@ def test_course_map_counts_exercises_as_the_progress_table_does() -> None:
     table = course.course_map_markdown()
     for number in MY_LESSONS:
         bank = load_bank(number)
-        ungraded = len(bank.questions) - len(bank.graded)
-        expected = f"{len(bank.graded)} graded + {ungraded} reflection" if ungraded else str(len(bank.graded))
+        written = [q for q in bank.questions if q.kind == "written"]
+        reflections = [q for q in bank.questions if q.kind == "reflection"]
+        assert len(bank.graded) + len(written) + len(reflections) == len(bank.questions)
+        expected = course.exercise_count_text(len(bank.graded), len(written), len(reflections))
         row = next(line for line in table.splitlines() if line.startswith(f"| {number} |"))
         assert row.endswith(f"| {expected} |")
+
+
+def test_exercise_count_text_names_each_kind_of_marking() -> None:
+    assert course.exercise_count_text(9, 1, 0) == "9 graded + 1 self-marked"
+    assert course.exercise_count_text(8, 1, 1) == "8 graded + 1 self-marked + 1 reflection"
+    assert course.exercise_count_text(6, 0, 0) == "6"
+    assert course.exercise_count_text(6, 0, 2) == "6 graded + 2 reflections"
+

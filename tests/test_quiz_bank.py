@@ -393,18 +393,122 @@ def test_cli_check_reports_problems_and_exit_code(tmp_path, capsys, data_checker
     assert "| x1 | 1 | 0 | 0 | 1 | 0 | 0 | 2 | 50% |" in out
 
 
-def test_04_q19_states_the_case_data_correctly():
-    """04_q19 quotes counts from data/cases.csv; if the coding changes, the question must too."""
+def _case_rows() -> list[dict[str, str]]:
+    """Return the rows of data/cases.csv."""
     import csv
 
     with open(REPO / "data" / "cases.csv", encoding="utf-8") as handle:
-        rows = list(csv.DictReader(handle))
-    def agreements(kind: str) -> tuple[int, int]:
-        outcomes = [r["outcome"] for r in rows if r["channel_type"] == kind]
-        return outcomes.count("agreement"), len(outcomes)
+        return list(csv.DictReader(handle))
 
-    assert agreements("via_state_intermediary") == (4, 4)
-    assert agreements("direct_secret") == (2, 3)
-    prompt = load_bank("04").question("04_q19").prompt
-    assert "all four channels that ran through a third state ended in an agreement" in prompt
-    assert "two of the three direct secret channels" in prompt
+
+NUMBER_WORDS = "zero one two three four five six seven eight nine ten eleven twelve".split()
+
+
+def test_04_q19_states_the_case_data_correctly():
+    """04_q19 quotes counts computed here from data/cases.csv; if the coding changes, the question must too."""
+    rows = _case_rows()
+
+    def agreements(kind: str) -> tuple[str, str]:
+        outcomes = [r["outcome"] for r in rows if r["channel_type"] == kind]
+        return NUMBER_WORDS[outcomes.count("agreement")], NUMBER_WORDS[len(outcomes)]
+
+    state, direct = agreements("via_state_intermediary"), agreements("direct_secret")
+    question = load_bank("04").question("04_q19")
+    prompt = " ".join(question.prompt.split())
+    assert f"{state[0]} of the {state[1]} channels that ran through a third state ended in an agreement" in prompt
+    assert f"against {direct[0]} of the {direct[1]} direct secret channels" in prompt
+    both = int(NUMBER_WORDS.index(state[1])) + int(NUMBER_WORDS.index(direct[1]))
+    assert NUMBER_WORDS[both].capitalize() in question.options[0].text
+    wrong = " ".join(o.feedback for o in question.options)
+    assert f"{state[0]} of the {state[1]} as agreements" in wrong
+    assert f"{state[0].capitalize()} of {state[1]} against {direct[0]} of {direct[1]}" in wrong
+
+
+def test_04_q23_facts_state_the_case_data_correctly():
+    """04_q23's facts about the case data (counts, diplomatic relations, US involvement) hold in data/cases.csv."""
+    rows = _case_rows()
+    state = [r for r in rows if r["channel_type"] == "via_state_intermediary"]
+    direct = [r for r in rows if r["channel_type"] == "direct_secret"]
+    facts = [" ".join(f.text.split()) for f in load_bank("04").question("04_q23").facts]
+    count = lambda group: sum(r["outcome"] == "agreement" for r in group)  # noqa: E731
+    assert facts[0].startswith(
+        f"{NUMBER_WORDS[count(state)].capitalize()} of the {NUMBER_WORDS[len(state)]} third-state channels"
+    )
+    assert f"against {NUMBER_WORDS[count(direct)]} of the {NUMBER_WORDS[len(direct)]} direct ones" in facts[0]
+    assert all(r["formal_relations"] == "no" for r in state) and "Every third-state channel" in facts[1]
+    assert sum(r["formal_relations"] == "yes" for r in direct) * 2 == len(direct) and "half of the direct" in facts[1]
+    with_us = sum("United States" in r["parties"] for r in state)
+    assert with_us * 2 == len(state) and facts[3].startswith("Half of the third-state channels")
+
+
+def test_04_q12_key_is_computed_from_the_case_data():
+    """04_q12's key is the RFK–Dobrynin channel's years to disclosure in data/cases.csv."""
+    row = next(r for r in _case_rows() if r["case_id"] == "cmc_rfk_dobrynin_1962")
+    question = load_bank("04").question("04_q12")
+    years = int(row["became_public_year"]) - int(row["start_year"])
+    assert question.answer == years
+    assert f"{row['became_public_year']} − {row['start_year']} = {years}" in question.explanation
+
+
+def test_check_fails_on_a_notebook_that_shows_an_undefined_or_retired_id(tmp_path):
+    """A show_question cell for an id no bank defines (or a retired one) is a check problem, not a crash in class."""
+    import json
+
+    from backchannels.quiz.bank import load_all_banks, notebook_id_problems
+
+    cells = [
+        {"cell_type": "code", "source": ['show_question("01_q1")\n', 'show_question("03_q3")']},
+        {"cell_type": "code", "source": "show_question('09_q1')"},
+        {"cell_type": "code", "source": 'show_quiz("00")\nshow_quiz(lesson="42")'},
+        {"cell_type": "markdown", "source": 'show_question("99_q9") in prose is not a call'},
+    ]
+    (tmp_path / "01_x.ipynb").write_text(json.dumps({"cells": cells}), encoding="utf-8")
+    problems = notebook_id_problems(list(load_all_banks()), tmp_path)
+    assert len(problems) == 3, problems
+    assert 'show_question("03_q3")' in problems[0] and "it was retired" in problems[0]
+    assert 'show_question("09_q1")' in problems[1] and "no bank defines it" in problems[1]
+    assert 'show_quiz("42")' in problems[2] and "cell 2" in problems[2]
+
+
+def test_module_notebooks_show_only_questions_the_banks_define():
+    from backchannels.quiz.bank import load_all_banks, notebook_calls, notebook_id_problems
+
+    assert len(notebook_calls()) > 50  # the scan finds the lessons' cells
+    assert notebook_id_problems(list(load_all_banks())) == []
+
+
+@pytest.mark.parametrize("lesson", ["00", "01", "02", "03", "04", "05", "06"])
+def test_bank_objectives_are_the_notebooks_objectives_word_for_word(lesson):
+    """The bank assesses the objectives the student reads: same wording, same number, same order."""
+    import json
+    import re
+
+    path = next((REPO / "notebooks").glob(f"{lesson}_*.ipynb"))
+    cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+    opening = next("".join(c["source"]) for c in cells if "## Learning objectives" in "".join(c["source"]))
+    listed = [
+        re.sub(r"\*\*", "", item).strip().rstrip(".")
+        for item in re.findall(r"^\d+\. (.+)$", opening, re.MULTILINE)
+    ]
+    assert listed == list(load_bank(lesson).objectives)
+
+
+def test_04_q25_pairs_differ_as_the_question_says():
+    """04_q25's keyed pair differs from each other only in legal issue in data/cases.csv; the others do not isolate it."""
+    rows = {r["case_id"]: r for r in _case_rows()}
+
+    def attributes(case_id: str) -> tuple[str, str, int, str]:
+        r = rows[case_id]
+        return r["channel_type"], r["outcome"], int(r["became_public_year"]) - int(r["start_year"]), r["legal_issue"]
+
+    def differences(a: str, b: str) -> list[int]:
+        return [i for i, (x, y) in enumerate(zip(attributes(a), attributes(b))) if x != y]
+
+    assert differences("oslo_channel_1993", "us_cuba_secret_talks") == [3]
+    assert rows["oslo_channel_1993"]["legal_issue"] != "none" and rows["us_cuba_secret_talks"]["legal_issue"] == "none"
+    assert "none" not in (rows["kushner_kislyak_channel_2016"]["legal_issue"], rows["flynn_kislyak_calls_2016"]["legal_issue"])
+    assert len(differences("iran_contra_1985", "oslo_channel_1993")) >= 3
+    assert rows["cmc_rfk_dobrynin_1962"]["legal_issue"] == rows["kissinger_le_duc_tho_1969"]["legal_issue"] == "none"
+    assert differences("cmc_rfk_dobrynin_1962", "kissinger_le_duc_tho_1969") == [2]
+    question = load_bank("04").question("04_q25")
+    assert next(o for o in question.options if o.correct).text.startswith("Oslo and the US–Cuba talks")

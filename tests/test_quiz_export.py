@@ -28,7 +28,7 @@ VISIBLE = [
     "They reported to their foreign ministries",
     "Is secrecy in diplomacy ever justified?",
     "Question 1 of 6 — Choose one answer.",  # show_question("00_q1")
-    "Read the case, then choose one answer. Case. On 16 September 1977",
+    "Read the case, then choose one answer. Case. In September 1977",
     "Claim: Israeli–Palestinian reliance on back channels",
     "strengthens / weakens / neither",
     "Written answer (self-marked)",
@@ -39,8 +39,8 @@ ANSWERS = [
     "Yes: official, authorised, and secret.",
     "That is open summitry",
     "October 1962.",
-    "Yes: authorised and secret, between the parties themselves.",  # 00_q5's feedback
-    "This is the multiplying the claim describes.",  # 03_q11's feedback
+    "Yes: authorised and secret; the king arranged it and was present",  # 00_q5's feedback
+    "A secret text no one would own adds to the uncertainty",  # 03_q11's feedback
 ]
 
 

@@ -157,7 +157,7 @@ def test_verb_table_in_format_md_matches_the_code():
 
 def test_question_levels_for_the_class_report():
     levels = question_levels()
-    assert levels["00_q5"] == {
+    assert levels["00_q9"] == {
         "lesson": "00",
         "kind": "case",
         "level": "analyse",
@@ -179,7 +179,7 @@ def test_retired_ids_are_never_reused(tmp_path):
     assert all(row.get("reason") for row in raw["retired"]), "every retired id says why"
     reused = tmp_path / "03.yml"
     reused.write_text(
-        (REPO / "data" / "questions" / "03.yml").read_text(encoding="utf-8").replace('"03_q13"', '"03_q8"'),
+        (REPO / "data" / "questions" / "03.yml").read_text(encoding="utf-8").replace('"03_q15"', '"03_q8"'),
         encoding="utf-8",
     )
     assert any("id '03_q8' was retired" in p for p in check_report([reused]).problems)

@@ -67,6 +67,49 @@ def test_near_duplicate_prompts_across_banks():
     assert any("dup_b_q1: [near_duplicate] the prompt nearly repeats dup_a_q1's" in x for x in lines)
 
 
+def test_near_duplicate_cases_worded_differently():
+    """Two questions that test the same case (names, years, counts) are caught however they are worded."""
+    assert findings("samecase_a") == [] and findings("samecase_b") == []
+    assert findings("samecase_a", "samecase_b") == [
+        ("near_duplicate", "samecase_a_q1"),
+        ("near_duplicate", "samecase_b_q1"),
+    ]
+    lines = check_report([LINT / "samecase_a.yml", LINT / "samecase_b.yml"]).problems
+    assert any("samecase_b_q1: [near_duplicate] it tests the same case as samecase_a_q1" in x for x in lines)
+    assert any("names shared: 136, 1955, 1970" in x for x in lines)
+
+
+def test_case_names_skip_sentence_openers_and_offices():
+    from backchannels.quiz.lint import case_names
+
+    assert case_names("The President met Dobrynin in Washington in 1962. Then Kennedy wrote.") == {
+        "Dobrynin",
+        "Washington",
+        "1962",
+        "Kennedy",
+    }
+
+
+def test_absolute_words_include_ever_whatever_and_alone():
+    from backchannels.quiz.lint import absolute_words
+
+    assert absolute_words("No court has ever ruled on it") == ["ever"]
+    assert absolute_words("It is treason, whatever is discussed") == ["whatever"]
+    assert absolute_words("for the talks alone") == ["alone"]
+
+
+def test_hedging_figures_compare_right_and_wrong_options():
+    from backchannels.quiz.lint import hedged
+
+    assert hedged("Back channels can bring breakthroughs") and not hedged("Back channels bring breakthroughs")
+    figures = lint_banks(load_all_banks()).figures
+    right = int(figures["hedged right options"].split("%")[0].rsplit("(", 1)[1])
+    wrong = int(figures["hedged wrong options"].split("%")[0].rsplit("(", 1)[1])
+    assert abs(right - wrong) <= 10, "qualifiers do not give the right option away"
+    true, false = map(int, figures["hedged true/false statements true:false"].split(":"))
+    assert not (true >= 2 and false == 0), "hedged statements are not all true"
+
+
 def test_opt_out_with_reason_passes_and_is_listed(capsys):
     report = check_report([LINT / "optout.yml"])
     assert report.problems == []

@@ -55,15 +55,26 @@ def load_lessons(path: Path | None = None) -> list[Lesson]:
 
 
 def _question_count(lesson: Lesson) -> str:
-    """Return the lesson's exercises as the progress table counts them: graded, plus any ungraded reflections."""
+    """Return the lesson's exercises by marking: auto-graded, self-marked written answers, reflections."""
     bank = data_dir() / "questions" / f"{lesson.number}.yml"
     if not bank.exists():
         return ""
     from backchannels.quiz.bank import load_bank
 
     loaded = load_bank(lesson.number)
-    graded, ungraded = len(loaded.graded), len(loaded.questions) - len(loaded.graded)
-    return f"{graded} graded + {ungraded} reflection" if ungraded else str(graded)
+    return exercise_count_text(
+        len(loaded.graded),
+        sum(q.self_marked for q in loaded.questions),
+        sum(not (q.graded or q.self_marked) for q in loaded.questions),
+    )
+
+
+def exercise_count_text(auto: int, self_marked: int, reflections: int) -> str:
+    """Say '9 graded + 1 self-marked + 1 reflection', leaving out the kinds a lesson lacks."""
+    parts = [f"{auto} graded"]
+    parts += [f"{self_marked} self-marked"] if self_marked else []
+    parts += [f"{reflections} reflection{'s' * (reflections != 1)}"] if reflections else []
+    return " + ".join(parts) if len(parts) > 1 else str(auto)
 
 
 # ----------------------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ import difflib
 import itertools
 import logging
 import os
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -1208,6 +1209,8 @@ def check_report(paths: list[Path] | None = None) -> CheckReport:
     problems += _duplicate_problems(seen, across_files_only=True)
     schema = list(problems)
     problems += _retired_problems(banks)
+    if not paths:
+        problems += notebook_id_problems(banks)
     for bank in banks:
         problems += level_problems(bank)
     lint = lint_banks(banks)
@@ -1215,6 +1218,55 @@ def check_report(paths: list[Path] | None = None) -> CheckReport:
     return CheckReport(
         problems, banks, schema, level_table(level_rows(banks)), lint.figures, lint.opt_out_lines()
     )
+
+
+_CALL = re.compile(r"""\b(show_question|show_quiz)\(\s*(?:lesson\s*=\s*)?["']([^"']+)["']""")
+
+
+def notebook_calls(folder: Path | None = None) -> list[tuple[Path, int, str, str]]:
+    """Return every show_question/show_quiz call in the lesson notebooks: (path, cell, function, id)."""
+    import json
+
+    from backchannels.paths import notebooks_dir
+
+    folder = folder if folder is not None else notebooks_dir()
+    if folder is None or not folder.is_dir():
+        return []
+    calls = []
+    for path in sorted(folder.glob("*.ipynb")):
+        try:
+            cells = json.loads(path.read_text(encoding="utf-8")).get("cells", [])
+        except (OSError, ValueError):
+            continue  # the notebook tests report a broken notebook; this check is about ids
+        for number, cell in enumerate(cells):
+            if cell.get("cell_type") != "code":
+                continue
+            source = cell.get("source", "")
+            text = "".join(source) if isinstance(source, list) else str(source)
+            calls += [(path, number, m.group(1), m.group(2)) for m in _CALL.finditer(text)]
+    return calls
+
+
+def notebook_id_problems(banks: list[Bank], folder: Path | None = None) -> list[str]:
+    """Report notebook cells that show a question id (or a lesson's quiz) no bank defines."""
+    ids = {q.id for b in banks for q in b.questions}
+    lessons = {b.lesson for b in banks}
+    try:
+        retired = retired_ids()
+    except (yaml.YAMLError, OSError, KeyError, TypeError):
+        retired = {}
+    problems = []
+    for path, cell, function, key in notebook_calls(folder):
+        known = key in lessons if function == "show_quiz" else key in ids
+        if known:
+            continue
+        why = f"it was retired ({retired[key]})" if key in retired else "no bank defines it"
+        what = "lesson" if function == "show_quiz" else "question"
+        problems.append(
+            f"{path}: cell {cell}: {function}(\"{key}\") shows a {what} that does not exist: {why}. "
+            "Fix: remove the cell or show a question that a bank defines"
+        )
+    return problems
 
 
 def check_banks(paths: list[Path] | None = None) -> list[str]:

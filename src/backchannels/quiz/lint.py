@@ -38,15 +38,38 @@ NEAR_DUPLICATE = 0.7
 """Share of the shorter stem's content words that two stems must have in common to count as
 near-duplicates (with at least ``MIN_PROMPT_WORDS`` shared)."""
 MIN_PROMPT_WORDS = 4
+SAME_CASE_NAMES = 4
+"""Two questions ask about the same case when what they test (stem, right answers, facts) shares at
+least this many names and numbers (proper nouns, years, counts) ..."""
+SAME_CASE_OVERLAP = 0.45
+"""... and at least this share of the shorter text's content words."""
+
+GENERIC_NAMES = frozenset(
+    """A Act After Air An And As Ask Before Both But By Case Choose Claim Classify Congress During Each
+    Evidence False For Force From Give Going Her Here His House How If In It Its King Law Link Match
+    Minister Module Motion Name Navy Neither No Nobody Not On One Or President Prime Put Rebuttal
+    Right Say Secretary Senate So Speaker States Sultan That The Their Then There These This Those
+    Tick Treason True Two US Under United Until Use What When Where Which Who Why Yes Ambassador
+    Foreign Logan""".split()
+)
+"""Capitalised words that name no particular case (sentence openers, offices, the module's terms)."""
+
+HEDGES = frozenset(
+    """can could may might often usually sometimes tends tend both some partly probably likely
+    arguably""".split()
+)
+"""Qualifiers that make a statement hard to rule out; a test-wise student favours options with them."""
 
 ABSOLUTE_WORDS = frozenset(
     {
         "all",
+        "alone",
         "always",
         "any",
         "certainly",
         "completely",
         "entirely",
+        "ever",
         "every",
         "everyone",
         "everything",
@@ -59,6 +82,7 @@ ABSOLUTE_WORDS = frozenset(
         "none",
         "nothing",
         "only",
+        "whatever",
     }
 )
 """Words that make a statement easy to rule out without knowing the subject."""
@@ -216,6 +240,36 @@ def stem_text(q: Question) -> str:
     return " ".join([q.prompt, *(str(getattr(q, n, "")) for n in ("scenario", "case", "claim"))])
 
 
+def tested_text(q: Question) -> str:
+    """Return what a question tests: its stem, its right options or reasons, and its facts."""
+    parts = [stem_text(q)]
+    for name in ("options", "reasons"):
+        parts += [o.text for o in getattr(q, name, ()) if o.correct]
+    parts += [f.text for f in getattr(q, "facts", ())]
+    return " ".join(parts)
+
+
+_NAME = re.compile(r"(?<![.!?:]\s)(?<!^)\b([A-Z][a-zà-ÿ’']+)")
+_NUMBER = re.compile(r"\b(1[0-9]{3}|20[0-9]{2}|[0-9]{3,})\b")
+
+
+def case_names(text: str) -> set[str]:
+    """Return a text's case markers: proper nouns not opening a sentence, years and counts."""
+    found = {m.group(1).rstrip("’'").removesuffix("’s").removesuffix("'s") for m in _NAME.finditer(text)}
+    return {w for w in found if w not in GENERIC_NAMES} | set(_NUMBER.findall(text))
+
+
+def same_case(q1: Question, q2: Question) -> tuple[set[str], float] | None:
+    """Return the shared names and word overlap when two questions test the same case, else None."""
+    text1, text2 = tested_text(q1), tested_text(q2)
+    shared = case_names(text1) & case_names(text2)
+    if len(shared) < SAME_CASE_NAMES:
+        return None
+    w1, w2 = content_words(text1), content_words(text2)
+    overlap = len(w1 & w2) / max(1, min(len(w1), len(w2)))
+    return (shared, overlap) if overlap >= SAME_CASE_OVERLAP else None
+
+
 def near_duplicates(banks: Sequence[Bank]) -> list[tuple[Question, Bank, Question, Bank, float]]:
     """Return pairs of questions whose stems share most of the shorter stem's content words."""
     stems = []
@@ -231,6 +285,22 @@ def near_duplicates(banks: Sequence[Bank]) -> list[tuple[Question, Bank, Questio
         if overlap >= NEAR_DUPLICATE and shared >= MIN_PROMPT_WORDS:
             pairs.append((q1, b1, q2, b2, overlap))
     return pairs
+
+
+def same_case_pairs(banks: Sequence[Bank]) -> list[tuple[Question, Bank, Question, Bank, set[str], float]]:
+    """Return pairs of questions anywhere in the module that test the same case (see ``same_case``)."""
+    questions = [(q, b) for b in banks for q in b.questions]
+    pairs = []
+    for (q1, b1), (q2, b2) in itertools.combinations(questions, 2):
+        found = same_case(q1, q2)
+        if found:
+            pairs.append((q1, b1, q2, b2, *found))
+    return pairs
+
+
+def hedged(text: str) -> bool:
+    """Return True when a text uses a qualifier (can, may, often, both ...)."""
+    return any(w in HEDGES for w in words(text))
 
 
 @dataclass
@@ -278,6 +348,22 @@ def lint_banks(banks: Sequence[Bank]) -> LintReport:
                 )
             )
         # One written reason covers the pair: either question may carry the opt-out.
+        if "near_duplicate" in (q1.exempt_rule, q2.exempt_rule):
+            pair_exempt |= {q1.id, q2.id}
+    worded = {frozenset((q1.id, q2.id)) for q1, _, q2, _, _ in near_duplicates(banks)}
+    for q1, b1, q2, b2, names, share in same_case_pairs(banks):
+        if frozenset((q1.id, q2.id)) in worded:
+            continue
+        for this, bank, other in ((q2, b2, q1), (q1, b1, q2)):
+            raw.append(
+                Finding(
+                    "near_duplicate",
+                    this,
+                    bank,
+                    f"it tests the same case as {other.id} (names shared: {', '.join(sorted(names)[:6])}; "
+                    f"{share:.0%} of words shared)",
+                )
+            )
         if "near_duplicate" in (q1.exempt_rule, q2.exempt_rule):
             pair_exempt |= {q1.id, q2.id}
     triggered = set()
@@ -333,6 +419,16 @@ def figures(banks: Iterable[Bank], raw: list[Finding]) -> dict[str, str]:
         f"{q.id} {sum(o.correct for o in q.options)}/{len(q.options)}" for q in ticks
     )
     dupes = {f.question.id for f in raw if f.rule == "near_duplicate"}
+    kinds = SingleChoice | MultipleSelect | CaseApplication | Scenario
+    listed = [q for q in questions if isinstance(q, kinds)]
+    rights = [
+        o.text
+        for q in listed
+        for o in (q.reasons if isinstance(q, Scenario) else q.options)
+        if o.correct
+    ]
+    wrongs_all = [t for q in listed for t in wrong_texts(q)]
+    statements = [q for q in questions if isinstance(q, TrueFalse) and hedged(q.prompt)]
     return {
         "right option longest (single-answer lists)": f"{longest} of {len(single)}",
         "right option clearly longest (lint)": f"{clearly} of {len(single)}",
@@ -342,4 +438,14 @@ def figures(banks: Iterable[Bank], raw: list[Finding]) -> dict[str, str]:
         "tick-all right/options": ratios or "none",
         "true/false answers true:false": f"{sum(q.answer for q in tf)}:{sum(not q.answer for q in tf)}",
         "questions in near-duplicate pairs": str(len(dupes)),
+        "hedged right options": f"{sum(map(hedged, rights))} of {len(rights)} ({_share(rights)})",
+        "hedged wrong options": f"{sum(map(hedged, wrongs_all))} of {len(wrongs_all)} ({_share(wrongs_all)})",
+        "hedged true/false statements true:false": (
+            f"{sum(q.answer for q in statements)}:{sum(not q.answer for q in statements)}"
+        ),
     }
+
+
+def _share(texts: list[str]) -> str:
+    """Return the share of texts that are hedged, as a percentage."""
+    return f"{sum(map(hedged, texts)) / len(texts):.0%}" if texts else "0%"
