@@ -30,65 +30,22 @@ RIGHT = {  # the instructor's answers, cell by cell
     "ps1_q1": 'answer_q1 = {"a": "back_channel", "b": "track_two", "c": "front_channel", '
               '"d": "mediation", "e": "back_channel"}',
     "ps1_q2": 'answer_q2 = {"a": "audience_costs", "b": "spoilers", "c": "testing_the_waters", '
-              '"d": "no_relations"}',
-    "ps1_q3": 'answer_q3 = {"a": "not_authorised", "b": "none", "c": "not_secret", "d": "none"}',
-    "ps1_q4": 'answer_q4 = {"A", "B", "C"}',
-    "ps1_q5": 'answer_q5 = {"A", "B", "C"}',
+              '"d": "no_relations", "e": "audience_costs"}',
+    "ps1_q3": 'answer_q3 = {"a": "not_authorised", "b": "none", "c": "not_secret", "d": "none", '
+              '"e": "not_between_parties"}',
+    "ps1_q4": 'answer_q4 = {"B", "D", "E"}',
+    "ps1_q5": 'answer_q5 = {"B", "D"}',
 }
-POINTS = {"ps1_q1": 5, "ps1_q2": 4, "ps1_q3": 4, "ps1_q4": 4, "ps1_q5": 3}
 
-VANDAL = '''
-import os
-from pathlib import Path
-hits = 0
-for top in [Path.cwd(), *Path.cwd().parents, Path("/tmp"), Path("/work"), Path("/root"), Path("/home")]:
-    for folder, dirs, files in os.walk(top):
-        dirs[:] = [d for d in dirs if d not in ("proc", "sys", "dev", "usr", "site-packages")]
-        for n in range(1, 13):  # squat the socket names the next student's kernel would use
-            try:
-                os.symlink("/etc/hostname", os.path.join(folder, f"kernel-{n}"))
-            except OSError:
-                pass
-        for name in files:
-            if name.endswith((".ipynb", ".csv", ".db", ".json", ".py")):
-                try:
-                    Path(folder, name).write_text("vandalised")
-                    hits += 1
-                except OSError:
-                    pass
-'''
-THIEF = '''
-import json, os
-from pathlib import Path
-stolen = {}
-for top in ["/", "/root", "/home", "/tmp", "/work"]:
-    for folder, dirs, files in os.walk(top):
-        dirs[:] = [d for d in dirs if d not in ("proc", "sys", "dev", "usr", "site-packages")]
-        for name in files:
-            path = Path(folder, name)
-            try:
-                text = path.read_text()
-            except (OSError, UnicodeDecodeError):
-                continue
-            if "BEGIN SOLUTION" in text and name.endswith(".ipynb"):
-                for cell in json.loads(text)["cells"]:
-                    source = "".join(cell["source"])
-                    if "BEGIN SOLUTION" in source:
-                        exec(source)
-            if name.endswith(".key.json") or "answer" in text[:200] and name.endswith(".json"):
-                stolen[str(path)] = text[:100]
-'''
-ALWAYS_EQUAL = '''
-class Yes(str):
-    def __eq__(self, other): return True
-    def __ne__(self, other): return False
-    __hash__ = str.__hash__
-class YesSet(set):
-    def __eq__(self, other): return True
-    def __le__(self, other): return True
-answer_q1 = {k: Yes("nothing") for k in "abcde"}
-answer_q4 = YesSet({"E"})
-'''
+
+def _points(grade_id: str, assignment: str = A) -> float:
+    nb = json.loads((grading.course_dir() / "source" / assignment / f"{assignment}.ipynb").read_text())
+    return next(c["metadata"]["nbgrader"]["points"] for c in nb["cells"]
+                if c["metadata"].get("nbgrader", {}).get("grade_id") == grade_id)
+
+
+POINTS = {q: _points(f"{q}_tests") for q in RIGHT}
+
 # Function questions live in the optional methods track (ps4_methods).
 M = "ps4_methods"
 BUILTINS = '''
@@ -218,9 +175,7 @@ def _score(hostile: dict, student: str) -> float:
 
 
 def _methods_points(grade_id: str) -> float:
-    nb = json.loads((grading.course_dir() / "source" / M / f"{M}.ipynb").read_text())
-    return next(c["metadata"]["nbgrader"]["points"] for c in nb["cells"]
-                if c["metadata"].get("nbgrader", {}).get("grade_id") == grade_id)
+    return _points(grade_id, M)
 
 
 def _problem(hostile: dict, student: str) -> str:
@@ -309,7 +264,8 @@ def test_partial_credit_per_part(tmp_path: Path) -> None:
     half = _only(ps1_q1=RIGHT["ps1_q1"].replace('"d": "mediation"', '"d": "track_two"'))
     _put(subs, "slip", half)
     csv = grading.grade(subs, out=tmp_path / "out", jobs=1, quiet=True, feedback=False)
-    assert pd.read_csv(csv).set_index("student_id").loc["slip", "auto_score"] == 4.0
+    # one of five parts wrong costs a fifth of the question, nothing more
+    assert pd.read_csv(csv).set_index("student_id").loc["slip", "auto_score"] == pytest.approx(POINTS["ps1_q1"] * 4 / 5)
 
 
 def test_grading_stops_with_instructions_when_the_sandbox_cannot_start(
