@@ -46,6 +46,59 @@ def _points(grade_id: str, assignment: str = A) -> float:
 
 POINTS = {q: _points(f"{q}_tests") for q in RIGHT}
 
+VANDAL = '''
+import os
+from pathlib import Path
+hits = 0
+for top in [Path.cwd(), *Path.cwd().parents, Path("/tmp"), Path("/work"), Path("/root"), Path("/home")]:
+    for folder, dirs, files in os.walk(top):
+        dirs[:] = [d for d in dirs if d not in ("proc", "sys", "dev", "usr", "site-packages")]
+        for n in range(1, 13):  # squat the socket names the next student's kernel would use
+            try:
+                os.symlink("/etc/hostname", os.path.join(folder, f"kernel-{n}"))
+            except OSError:
+                pass
+        for name in files:
+            if name.endswith((".ipynb", ".csv", ".db", ".json", ".py")):
+                try:
+                    Path(folder, name).write_text("vandalised")
+                    hits += 1
+                except OSError:
+                    pass
+'''
+THIEF = '''
+import json, os
+from pathlib import Path
+stolen = {}
+for top in ["/", "/root", "/home", "/tmp", "/work"]:
+    for folder, dirs, files in os.walk(top):
+        dirs[:] = [d for d in dirs if d not in ("proc", "sys", "dev", "usr", "site-packages")]
+        for name in files:
+            path = Path(folder, name)
+            try:
+                text = path.read_text()
+            except (OSError, UnicodeDecodeError):
+                continue
+            if "BEGIN SOLUTION" in text and name.endswith(".ipynb"):
+                for cell in json.loads(text)["cells"]:
+                    source = "".join(cell["source"])
+                    if "BEGIN SOLUTION" in source:
+                        exec(source)
+            if name.endswith(".key.json") or "answer" in text[:200] and name.endswith(".json"):
+                stolen[str(path)] = text[:100]
+'''
+ALWAYS_EQUAL = '''
+class Yes(str):
+    def __eq__(self, other): return True
+    def __ne__(self, other): return False
+    __hash__ = str.__hash__
+class YesSet(set):
+    def __eq__(self, other): return True
+    def __le__(self, other): return True
+answer_q1 = {k: Yes("nothing") for k in "abcde"}
+answer_q4 = YesSet({"E"})
+'''
+
 # Function questions live in the optional methods track (ps4_methods).
 M = "ps4_methods"
 BUILTINS = '''
