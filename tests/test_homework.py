@@ -250,7 +250,7 @@ def test_every_question_has_a_stable_id_and_an_objective() -> None:
         assert graded
         for cell in graded:
             meta = cell["metadata"]
-            assert re.fullmatch(r"ps\d_(q\d+|memo)(_tests)?", meta["nbgrader"]["grade_id"])
+            assert re.fullmatch(r"ps\d[a-z]?_(q\d+|memo|essay)(_tests)?", meta["nbgrader"]["grade_id"])
             assert meta["backchannels"]["objective"] in objectives
         assert "ipywidgets" not in json.dumps(nb)
     from backchannels.grading.report import LEVELS, levels
@@ -287,3 +287,38 @@ def test_ps1_q4_key_agrees_with_the_risks_table() -> None:
     documented = {letter for letter, risk in letters.items() if risk and support[risk] == "sourced"}
     key = json.loads(answer_key().read_text())["ps1_concepts"]["ps1_concepts"]["ps1_q4_tests"]
     assert set(key["answer"]["__set__"]) == documented
+
+
+@pytest.mark.parametrize(("assignment", "grade_id", "rubric"), [
+    ("ps3_legality", "ps3_memo", "ps3_legality_memo"), ("ps2_comparison", "ps2c_essay", "ps2_comparison_essay")])
+def test_written_answer_rubrics_agree_in_notebook_markdown_and_yaml(assignment: str, grade_id: str,
+                                                                     rubric: str) -> None:
+    spec = yaml.safe_load((EXERCISES / "rubrics" / f"{rubric}.yml").read_text())
+    expected = [(c["id"], c["criterion"], c["points"]) for c in spec["criteria"]]
+    assert sum(p for *_, p in expected) == spec["total_points"] and spec["grade_id"] == grade_id
+    assert _table((EXERCISES / "rubrics" / f"{rubric}.md").read_text()) == expected
+    for kind in ("source", "release"):
+        cells = {c["metadata"]["nbgrader"]["grade_id"]: c for c in _nb(kind, assignment)["cells"]}
+        assert _table(_text(cells[f"{grade_id}_prompt"]["source"])) == expected
+        assert cells[grade_id]["metadata"]["nbgrader"]["points"] == spec["total_points"]
+
+
+def test_comparison_table_agrees_with_the_case_data() -> None:
+    """The six-case table of ps2_comparison states what data/cases.csv codes (checked by case id)."""
+    from backchannels.data import load_records
+
+    rows = {r["case_id"]: r for r in load_records("cases")}
+    meta = _nb("source", "ps2_comparison")["metadata"]["backchannels"]["table_cases"]
+    for case_id, codes in meta.items():
+        for column, value in codes.items():
+            assert str(rows[case_id][column] or "") == value, (case_id, column)
+    # the keyed answers follow from those codes
+    third = [c for c, v in meta.items() if v["channel_type"] == "via_state_intermediary"]
+    direct = [c for c, v in meta.items() if v["channel_type"] == "direct_secret"]
+    assert all(meta[c]["outcome"] == "agreement" for c in third)
+    assert all(meta[c]["outcome"] == "no_agreement" for c in direct)
+    alike = [(a, b) for a in meta for b in meta if a < b
+             and meta[a]["channel_type"] == meta[b]["channel_type"]
+             and meta[a]["authorised"] == meta[b]["authorised"]
+             and meta[a]["formal_relations"] != meta[b]["formal_relations"]]
+    assert alike == [], "question 1's key says no pair isolates diplomatic relations"
