@@ -1,0 +1,83 @@
+"""Slide layout for the lecture hall: one exercise per slide, no near-empty lead-in slides.
+
+The lessons' slide metadata is written for reading as well as projecting. Before a lesson becomes
+a deck (the live lecture in Voila and the offline decks) :func:`lecture_layout` adjusts it:
+
+- every exercise (``show_question`` / ``show_quiz``) starts a slide of its own, so questions never
+  pile up as fragments on one slide and run off its bottom;
+- an interactive tool (case browser, model explorer, legality analyser, argument builder) shows
+  together with the paragraph that introduces it instead of as a later fragment below it;
+- a short lead-in alone on a slide ("**Check yourself.**") joins the slide that follows it.
+
+The notebooks themselves are never changed; the adjustment runs as an nbconvert preprocessor
+named in the deck templates' ``conf.json``.
+"""
+
+from __future__ import annotations
+
+import re
+
+from nbconvert.preprocessors import Preprocessor
+from nbformat import NotebookNode
+
+QUESTION_CALLS = ("show_question(", "show_quiz(")
+TOOL_CALLS = ("case_browser(", "model_explorer(", "show_legality_analyser(", "show_argument_builder(")
+# A lead-in is "short" when its text, without markdown marks, is at most this many characters.
+LEAD_IN_MAX_CHARS = 80
+STARTS = ("slide", "subslide")
+
+
+def slide_type(cell: NotebookNode) -> str:
+    """Return a cell's slide type ("-" when none is set)."""
+    return cell.get("metadata", {}).get("slideshow", {}).get("slide_type", "-") or "-"
+
+
+def _set_type(cell: NotebookNode, kind: str) -> None:
+    """Set a cell's slide type."""
+    cell.setdefault("metadata", {}).setdefault("slideshow", {})["slide_type"] = kind
+
+
+def _calls(cell: NotebookNode, names: tuple[str, ...]) -> bool:
+    """Return True when a code cell's first statement calls one of the names."""
+    if cell.get("cell_type") != "code":
+        return False
+    first = cell.get("source", "").strip().splitlines()[:1]
+    return bool(first) and first[0].lstrip().startswith(names)
+
+
+def _plain(markdown: str) -> str:
+    """Return markdown without emphasis marks and extra white space."""
+    return " ".join(re.sub(r"[*_`>#]", "", markdown).split())
+
+
+def _is_short_lead_in(cell: NotebookNode) -> bool:
+    """Return True for a markdown cell that is only a short lead-in sentence (no heading, no list)."""
+    if cell.get("cell_type") != "markdown":
+        return False
+    source = cell.get("source", "").strip()
+    if not source or source.startswith("#") or "\n\n" in source or source.lstrip().startswith(("-", "*  ")):
+        return False
+    return len(_plain(source)) <= LEAD_IN_MAX_CHARS
+
+
+def lecture_layout(notebook: NotebookNode) -> NotebookNode:
+    """Adjust slide types in place for projection (see the module docstring) and return the notebook."""
+    shown = [c for c in notebook.cells if slide_type(c) not in ("notes", "skip")]
+    for cell in shown:
+        if _calls(cell, QUESTION_CALLS) and slide_type(cell) in ("fragment", "-"):
+            _set_type(cell, "subslide")
+        elif _calls(cell, TOOL_CALLS) and slide_type(cell) == "fragment":
+            _set_type(cell, "-")
+    for cell, following in zip(shown, shown[1:]):
+        if slide_type(cell) in STARTS and _is_short_lead_in(cell) and slide_type(following) in (
+                "subslide", "fragment"):
+            _set_type(following, "-")
+    return notebook
+
+
+class LectureLayoutPreprocessor(Preprocessor):
+    """nbconvert preprocessor that applies :func:`lecture_layout` to a copy being rendered."""
+
+    def preprocess(self, nb: NotebookNode, resources: dict) -> tuple[NotebookNode, dict]:  # type: ignore[override]
+        """Return the notebook with lecture slide types."""
+        return lecture_layout(nb), resources
