@@ -24,14 +24,15 @@ APP_TEMPLATE = "backchannels"
 SLIDES_TEMPLATE = "backchannels-reveal"
 DEFAULT_PORT = 8866
 LECTURE_PORT = 8867
-CONFIG_FILE = JUPYTER_DIR / "voila" / "backchannels_voila_config.py"
+CONFIG_DIR = JUPYTER_DIR / "voila" / "config"  # voila.py: the start page's data hook
 
 
 def voila_env(base: dict[str, str] | None = None) -> dict[str, str]:
-    """Return an environment in which Voila finds the module's templates (JUPYTER_PATH)."""
+    """Return an environment in which Voila finds the module's templates and configuration."""
     env = dict(os.environ if base is None else base)
-    paths = [str(JUPYTER_DIR)] + [p for p in env.get("JUPYTER_PATH", "").split(os.pathsep) if p]
-    env["JUPYTER_PATH"] = os.pathsep.join(dict.fromkeys(paths))
+    for name, folder in (("JUPYTER_PATH", JUPYTER_DIR), ("JUPYTER_CONFIG_PATH", CONFIG_DIR)):
+        paths = [str(folder)] + [p for p in env.get(name, "").split(os.pathsep) if p]
+        env[name] = os.pathsep.join(dict.fromkeys(paths))
     return env
 
 
@@ -44,7 +45,7 @@ def voila_command(folder: Path, port: int = DEFAULT_PORT, slides: bool = False,
         f"--template={SLIDES_TEMPLATE if slides else APP_TEMPLATE}", "--theme=light",
         "--VoilaConfiguration.file_allowlist=['.*\\.(png|jpg|jpeg|gif|svg|csv)']",
         # The course start page (classic tree template of ours) and its lesson data.
-        "--VoilaConfiguration.classic_tree=True", f"--config={CONFIG_FILE}",
+        "--VoilaConfiguration.classic_tree=True",
     ]
     if not open_browser:
         command.append("--no-browser")

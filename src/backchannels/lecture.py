@@ -7,7 +7,9 @@ a deck (the live lecture in Voila and the offline decks) :func:`lecture_layout` 
   pile up as fragments on one slide and run off its bottom;
 - an interactive tool (case browser, model explorer, legality analyser, argument builder) shows
   together with the paragraph that introduces it instead of as a later fragment below it;
-- a short lead-in alone on a slide ("**Check yourself.**") joins the slide that follows it.
+- a short lead-in alone on a slide ("**Check yourself.**") joins the slide that follows it;
+- a markdown cell holding two sections ("## Key points" then "## Further reading") becomes two
+  slides.
 
 The notebooks themselves are never changed; the adjustment runs as an nbconvert preprocessor
 named in the deck templates' ``conf.json``.
@@ -15,6 +17,7 @@ named in the deck templates' ``conf.json``.
 
 from __future__ import annotations
 
+import copy
 import re
 
 from nbconvert.preprocessors import Preprocessor
@@ -60,8 +63,30 @@ def _is_short_lead_in(cell: NotebookNode) -> bool:
     return len(_plain(source)) <= LEAD_IN_MAX_CHARS
 
 
+def _split_sections(notebook: NotebookNode) -> None:
+    """Split markdown cells at every second-level heading after the first line; each part a slide."""
+    cells = []
+    for cell in notebook.cells:
+        if cell.get("cell_type") != "markdown" or slide_type(cell) in ("notes", "skip"):
+            cells.append(cell)
+            continue
+        parts = re.split(r"(?m)^(?=## )", cell.get("source", ""))
+        parts = [p for p in parts if p.strip()]
+        cells.append(cell)
+        if len(parts) > 1:
+            cell["source"] = parts[0].rstrip() + "\n"
+            for part in parts[1:]:
+                extra = copy.deepcopy(cell)
+                extra["source"] = part.rstrip() + "\n"
+                extra.pop("id", None)
+                _set_type(extra, "subslide")
+                cells.append(extra)
+    notebook.cells = cells
+
+
 def lecture_layout(notebook: NotebookNode) -> NotebookNode:
     """Adjust slide types in place for projection (see the module docstring) and return the notebook."""
+    _split_sections(notebook)
     shown = [c for c in notebook.cells if slide_type(c) not in ("notes", "skip")]
     for cell in shown:
         if _calls(cell, QUESTION_CALLS) and slide_type(cell) in ("fragment", "-"):

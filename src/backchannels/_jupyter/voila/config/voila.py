@@ -1,4 +1,4 @@
-# Voila configuration for `python -m backchannels.app` (passed with --config): the start page's
+# Voila configuration for `python -m backchannels.app` (found through JUPYTER_CONFIG_PATH, set by backchannels.app.voila_env): the start page's
 # lesson list and progress come from backchannels.start_page.
 from backchannels.start_page import page_config_hook
 
