@@ -7,14 +7,15 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: help lab test check course-map clean-notebooks venv assignments grade report slides html app lecture bench
+.PHONY: help lab test check course-map clean-notebooks venv assignments grade report slides html app lecture bench site
 
 help:
 	@echo "make lab    - open the course in JupyterLab (creates .venv on first run)"
 	@echo "make test   - run every test: data, widgets, notebooks, homework, browser"
 	@echo "make check  - validate data tables and question banks"
 	@echo "make slides  - offline reveal.js decks of every lesson in _build/slides/ (S = speaker notes)"
-	@echo "make html    - standalone reading pages of every lesson in _build/html/ (LMS, print)"
+	@echo "make site    - the course website in _build/site/ (search, glossary, bibliography; offline)"
+	@echo "make html    - same as make site"
 	@echo "make app     - the lessons as a self-study app (Voila, no code) on http://127.0.0.1:8866/"
 	@echo "make lecture - live slides with working exercises (Voila reveal) on http://127.0.0.1:8866/"
 	@echo "make assignments - regenerate the student versions of the homework (nbgrader)"
@@ -65,8 +66,16 @@ report: $(STAMP)
 slides: $(STAMP)
 	$(BIN)/python -m backchannels.export slides
 
-html: $(STAMP)
-	$(BIN)/python -m backchannels.export html
+# The course website: one page per lesson, landing page, glossary, bibliography, search.
+# REPOSITORY=https://github.com/org/repo (and HUB=https://hub.example.edu) turn on launch buttons.
+REPOSITORY ?=
+HUB ?=
+
+site: $(STAMP)
+	BACKCHANNELS_SITE_REPOSITORY="$(REPOSITORY)" BACKCHANNELS_SITE_JUPYTERHUB_URL="$(HUB)" \
+		$(BIN)/python -m backchannels.website
+
+html: site
 
 app: $(STAMP)
 	$(BIN)/python -m backchannels.app
