@@ -9,7 +9,8 @@ a deck (the live lecture in Voila and the offline decks) :func:`lecture_layout` 
   together with the paragraph that introduces it instead of as a later fragment below it;
 - a short lead-in alone on a slide ("**Check yourself.**") joins the slide that follows it;
 - a markdown cell holding two sections ("## Key points" then "## Further reading") becomes two
-  slides.
+  slides, and a long list (further reading) continues on a next slide instead of shrinking to an
+  unreadable size.
 
 The notebooks themselves are never changed; the adjustment runs as an nbconvert preprocessor
 named in the deck templates' ``conf.json``.
@@ -27,6 +28,8 @@ QUESTION_CALLS = ("show_question(", "show_quiz(")
 TOOL_CALLS = ("case_browser(", "model_explorer(", "show_legality_analyser(", "show_argument_builder(")
 # A lead-in is "short" when its text, without markdown marks, is at most this many characters.
 LEAD_IN_MAX_CHARS = 80
+# A markdown cell longer than this is split between list items (about what fits a 1280x720 slide).
+SLIDE_MAX_CHARS = 1100
 STARTS = ("slide", "subslide")
 
 
@@ -75,10 +78,56 @@ def _split_sections(notebook: NotebookNode) -> None:
         cells.append(cell)
         if len(parts) > 1:
             cell["source"] = parts[0].rstrip() + "\n"
-            for part in parts[1:]:
+            for number, part in enumerate(parts[1:], start=1):
                 extra = copy.deepcopy(cell)
                 extra["source"] = part.rstrip() + "\n"
-                extra.pop("id", None)
+                extra["id"] = f"{cell.get('id') or 'cell'}-part{number}"
+                _set_type(extra, "subslide")
+                cells.append(extra)
+    notebook.cells = cells
+
+
+def _split_long_list(source: str) -> list[str]:
+    """Return a long markdown list cut between items into parts of at most SLIDE_MAX_CHARS."""
+    if len(source) <= SLIDE_MAX_CHARS:
+        return [source]
+    lines = source.splitlines()
+    heading = lines[0] if lines and lines[0].startswith("#") else ""
+    blocks, current = [], []
+    for line in lines:
+        if line.startswith(("- ", "* ", "1. ")) or re.match(r"^\d+\. ", line) or not line.strip():
+            if current:
+                blocks.append("\n".join(current))
+            current = [line]
+        else:
+            current.append(line)
+    if current:
+        blocks.append("\n".join(current))
+    parts, part = [], ""
+    for block in blocks:
+        if part and len(part) + len(block) > SLIDE_MAX_CHARS and block.lstrip().startswith(("- ", "* ")):
+            parts.append(part)
+            part = (heading + " (continued)\n\n" if heading else "") + block.lstrip("\n")
+        else:
+            part = f"{part}\n{block}" if part else block
+    parts.append(part)
+    return parts
+
+
+def _split_long_cells(notebook: NotebookNode) -> None:
+    """Continue a long markdown list on the next slide (see _split_long_list)."""
+    cells = []
+    for cell in notebook.cells:
+        cells.append(cell)
+        if cell.get("cell_type") != "markdown" or slide_type(cell) in ("notes", "skip"):
+            continue
+        parts = _split_long_list(cell.get("source", ""))
+        if len(parts) > 1:
+            cell["source"] = parts[0]
+            for number, part in enumerate(parts[1:], start=1):
+                extra = copy.deepcopy(cell)
+                extra["source"] = part
+                extra["id"] = f"{cell.get('id') or 'cell'}-more{number}"
                 _set_type(extra, "subslide")
                 cells.append(extra)
     notebook.cells = cells
@@ -87,6 +136,7 @@ def _split_sections(notebook: NotebookNode) -> None:
 def lecture_layout(notebook: NotebookNode) -> NotebookNode:
     """Adjust slide types in place for projection (see the module docstring) and return the notebook."""
     _split_sections(notebook)
+    _split_long_cells(notebook)
     shown = [c for c in notebook.cells if slide_type(c) not in ("notes", "skip")]
     for cell in shown:
         if _calls(cell, QUESTION_CALLS) and slide_type(cell) in ("fragment", "-"):

@@ -33,22 +33,35 @@
       function (s) { return !s.querySelector("section"); });
   }
 
+  // The size of a slide's content in slide units (the deck is scaled to the window by reveal.js).
+  function contentSize(section, cells) {
+    var scale = (window.Reveal && Reveal.getScale && Reveal.getScale()) || 1;
+    var top = Infinity, bottom = -Infinity, left = Infinity, right = -Infinity;
+    cells.forEach(function (c) {
+      var r = c.getBoundingClientRect();
+      if (!r.width && !r.height) { return; }
+      top = Math.min(top, r.top); bottom = Math.max(bottom, r.bottom);
+      left = Math.min(left, r.left); right = Math.max(right, r.right);
+    });
+    var height = Math.max(section.scrollHeight, isFinite(top) ? (bottom - top) / scale : 0);
+    var width = Math.max(section.scrollWidth, isFinite(left) ? (right - left) / scale : 0);
+    return {height: height, width: width};
+  }
+
   // Shrink a slide's content (CSS zoom on its cells) until it fits the slide, never enlarge it.
   function fit(section) {
     if (!section) { return; }
     var cells = Array.prototype.filter.call(section.children, function (c) { return c.tagName !== "ASIDE"; });
     cells.forEach(function (c) { c.style.zoom = ""; });
-    var height = section.scrollHeight, width = section.scrollWidth;
-    var scale = Math.min(1, (HEIGHT - 8) / Math.max(height, 1), WIDTH / Math.max(width, 1));
-    if (scale < 0.999) {
-      cells.forEach(function (c) { c.style.zoom = String(Math.floor(scale * 1000) / 1000); });
-      // A second pass: zoom does not shrink every box exactly in proportion (borders, min sizes).
-      var again = Math.min(1, (HEIGHT - 8) / Math.max(section.scrollHeight, 1), WIDTH / Math.max(section.scrollWidth, 1));
-      if (again < 0.999) {
-        cells.forEach(function (c) { c.style.zoom = String(Math.floor(scale * again * 1000) / 1000); });
-      }
+    var zoom = 1;
+    for (var pass = 0; pass < 4; pass++) {
+      var size = contentSize(section, cells);
+      var need = Math.min(1, (HEIGHT - 16) / Math.max(size.height, 1), (WIDTH - 8) / Math.max(size.width, 1));
+      if (need >= 0.999) { break; }
+      zoom = Math.floor(zoom * need * 1000) / 1000;
+      cells.forEach(function (c) { c.style.zoom = String(zoom); });
     }
-    section.dataset.bcFit = cells.length && cells[0].style.zoom ? cells[0].style.zoom : "1";
+    section.dataset.bcFit = String(zoom);
     if (window.Reveal && Reveal.isReady && Reveal.isReady()) { Reveal.layout(); }
   }
 
