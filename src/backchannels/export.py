@@ -204,7 +204,7 @@ def render_slides(notebook: NotebookNode, name: str) -> str:
 
 
 def render_html(notebook: NotebookNode, name: str) -> str:
-    """Return an executed lesson as one standalone, script-free HTML reading page."""
+    """Return an executed lesson as one standalone HTML reading page (maths by ./vendor/mathjax)."""
     from nbconvert import HTMLExporter
 
     exporter = HTMLExporter(config=_config(), template_name="bc_html", embed_images=True)
@@ -322,6 +322,10 @@ def export(kinds: Iterable[str], lessons: list[Path], build_dir: Path) -> list[E
         folder.mkdir(parents=True, exist_ok=True)
     if "slides" in folders:
         copy_vendor(folders["slides"])
+    if "html" in folders:
+        from backchannels.render.mathjax import copy_mathjax
+
+        copy_mathjax(folders["html"] / "vendor")
     done: list[Exported] = []
     titles: dict[str, list[tuple[str, str]]] = {kind: [] for kind in kinds}
     for lesson in lessons:
