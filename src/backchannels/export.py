@@ -54,6 +54,8 @@ EXECUTE_TIMEOUT_S = 180
 REVEAL_PREFIX = "vendor/reveal.js"
 REQUIRE_JS = "vendor/requirejs/require.js"
 JQUERY_JS = "vendor/jquery/jquery.min.js"
+# Headings inside a tool's still belong to the picture, not to the page's outline.
+_STILL_HEADING = re.compile(r"<h([1-6])([^>]*)>(.*?)</h\1>", re.DOTALL)
 _IPYNB_LINK = re.compile(r'href="((?:\./)?\d\d_[A-Za-z0-9_\-]+)\.ipynb(#[^"]*)?"')
 
 
@@ -178,10 +180,20 @@ def _relink(body: str, suffix: str) -> str:
 
 
 def with_stills(notebook: NotebookNode) -> NotebookNode:
-    """Return a copy whose interactive tools show their still (default state) and where they run live."""
+    """Return a copy whose interactive tools show their still (default state) and where they run live.
+
+    Headings inside a still become bold paragraphs: they are part of the picture, and as headings
+    they would break the page's outline (an h4 under an h2)."""
     from backchannels.render.tools import with_tool_stills
 
-    return with_tool_stills(notebook, where=None)
+    result = with_tool_stills(notebook, where=None)
+    for cell in result.cells:
+        for output in cell.get("outputs", []):
+            html_text = output.get("data", {}).get("text/html")
+            if isinstance(html_text, str) and "bc-static-tool" in html_text:
+                output["data"]["text/html"] = _STILL_HEADING.sub(
+                    r'<p class="bc-still-heading"\2><strong>\3</strong></p>', html_text)
+    return result
 
 
 def cite(body: str) -> str:

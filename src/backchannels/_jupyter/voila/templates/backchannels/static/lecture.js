@@ -43,8 +43,12 @@
       top = Math.min(top, r.top); bottom = Math.max(bottom, r.bottom);
       left = Math.min(left, r.left); right = Math.max(right, r.right);
     });
-    var height = Math.max(section.scrollHeight, isFinite(top) ? (bottom - top) / scale : 0);
-    var width = Math.max(section.scrollWidth, isFinite(left) ? (right - left) / scale : 0);
+    // (A slide is at least as tall as the deck, so its own scrollHeight says nothing: use its content.)
+    var height = isFinite(top) ? (bottom - top) / scale : 0;
+    var width = isFinite(left) ? (right - left) / scale : 0;
+    cells.forEach(function (c) {  // content wider than its cell (a wide table) overflows sideways
+      width = Math.max(width, c.scrollWidth * (parseFloat(c.style.zoom) || 1));
+    });
     return {height: height, width: width};
   }
 
@@ -56,7 +60,7 @@
     var zoom = 1;
     for (var pass = 0; pass < 4; pass++) {
       var size = contentSize(section, cells);
-      var need = Math.min(1, (HEIGHT - 16) / Math.max(size.height, 1), (WIDTH - 8) / Math.max(size.width, 1));
+      var need = Math.min(1, (HEIGHT - 16) / Math.max(size.height, 1), (WIDTH - 16) / Math.max(size.width, 1));
       if (need >= 0.999) { break; }
       zoom = Math.floor(zoom * need * 1000) / 1000;
       cells.forEach(function (c) { c.style.zoom = String(zoom); });
@@ -65,15 +69,80 @@
     if (window.Reveal && Reveal.isReady && Reveal.isReady()) { Reveal.layout(); }
   }
 
+  // A slide whose table would shrink below READABLE is split: the table's rows continue on new
+  // slides after it (header repeated), so every part is read at a projector's size. Only slides
+  // without live widgets are split (a widget cannot be copied).
+  var READABLE = 0.7;
+  function needOf(section) {
+    var cells = Array.prototype.filter.call(section.children, function (c) { return c.tagName !== "ASIDE"; });
+    cells.forEach(function (c) { c.style.zoom = ""; });
+    var size = contentSize(section, cells);
+    return Math.min(1, (HEIGHT - 16) / Math.max(size.height, 1), (WIDTH - 16) / Math.max(size.width, 1));
+  }
+  // Show a slide (and the vertical stack holding it) while it is measured; returns the undo.
+  function showForMeasure(section) {
+    var changed = [];
+    for (var e = section; e && e.tagName === "SECTION"; e = e.parentElement) {
+      changed.push([e, e.style.display]);
+      e.style.display = "block";
+    }
+    return function () { changed.forEach(function (c) { c[0].style.display = c[1]; }); };
+  }
+
+  function splitTables() {
+    var added = false;
+    leafSlides().forEach(function (section) {
+      var tables = section.querySelectorAll("table");
+      if (tables.length !== 1 || section.querySelector(".jupyter-widgets, .fragment")) { return; }
+      var table = tables[0], body = table.tBodies[0];
+      if (!body || body.rows.length < 2) { return; }
+      var restore = showForMeasure(section);
+      var need = needOf(section);
+      if (need >= READABLE) { restore(); return; }
+      var rows = Array.prototype.slice.call(body.rows);
+      var heights = rows.map(function (r) { return r.getBoundingClientRect().height; });
+      var scale = (Reveal.getScale && Reveal.getScale()) || 1;
+      var head = table.tHead ? table.tHead.getBoundingClientRect().height / scale : 0;
+      var budget = HEIGHT - 40 - head - 60;  // slide units
+      var groups = [], current = [], used = 0;
+      rows.forEach(function (row, i) {
+        var h = heights[i] / scale;
+        if (current.length && used + h > budget) { groups.push(current); current = []; used = 0; }
+        current.push(i); used += h;
+      });
+      groups.push(current);
+      restore();
+      if (groups.length < 2) { return; }
+      // Rows of the first group stay on this slide; each other group gets a copy holding only the table.
+      var holder = table.closest(".jp-Cell") || table.parentElement;
+      var after = section;
+      groups.slice(1).forEach(function (group) {
+        var copy = document.createElement("section");
+        var part = holder.cloneNode(true);
+        var rowsOfPart = part.querySelector("table").tBodies[0].rows;
+        for (var i = rowsOfPart.length - 1; i >= 0; i--) { if (group.indexOf(i) < 0) { rowsOfPart[i].remove(); } }
+        var note = document.createElement("p");
+        note.className = "bc-continued";
+        note.textContent = "(table continued)";
+        copy.appendChild(note);
+        copy.appendChild(part);
+        after.parentNode.insertBefore(copy, after.nextSibling);
+        after = copy;
+      });
+      for (var i = rows.length - 1; i >= 0; i--) { if (groups[0].indexOf(i) < 0) { rows[i].remove(); } }
+      added = true;
+    });
+    return added;
+  }
+
   function fitCurrent() { fit(window.Reveal && Reveal.getCurrentSlide && Reveal.getCurrentSlide()); }
 
   // Fit every slide once (tests and the overview use it); each slide is shown while measured.
   function fitAll() {
     leafSlides().forEach(function (s) {
-      var display = s.style.display;
-      s.style.display = "block";
+      var restore = showForMeasure(s);
       fit(s);
-      s.style.display = display;
+      restore();
     });
   }
 
@@ -95,6 +164,7 @@
       keyboardCondition: function (event) { return !onControl(event.target); },
       plugins: window.RevealNotes ? [window.RevealNotes] : []
     }).then(function () {
+      if (splitTables()) { Reveal.sync(); }
       fitCurrent(); watch();
       document.documentElement.classList.add("bc-deck-ready");
     });
