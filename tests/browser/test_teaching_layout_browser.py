@@ -78,18 +78,20 @@ def app_server() -> Iterator[VoilaServer]:
         yield server
 
 
-def _open_deck(page: Any, url: str, widgets: bool = True) -> None:
-    """Open a live lecture deck and wait until its cells ran and its widgets are drawn."""
-    page.goto(url)
+def _open_deck(page: Any, lesson: Path, server: VoilaServer) -> None:
+    """Open a lesson's live lecture deck and wait until its cells ran and every exercise is drawn."""
+    page.goto(server.url(lesson.name))
     page.wait_for_selector("html.bc-deck-ready", state="attached", timeout=90_000)
     page.wait_for_function(
         "() => !document.querySelector('#loading') || getComputedStyle(document.querySelector('#loading')).display === 'none'",
         timeout=90_000)
-    # Widgets render after the cells ran: wait until there are some and their number stops changing.
+    # Widgets render after the cells ran: wait for one question per exercise cell, then for the
+    # number of widgets to stop changing.
     page.wait_for_function("""least => {
+        if (document.querySelectorAll('.reveal .slides .bc-question').length < least) return false;
         const n = document.querySelectorAll('.reveal .slides .jupyter-widgets').length;
-        const same = window.__bcCount === n; window.__bcCount = n; return same && n >= least; }""",
-                           arg=1 if widgets else 0, polling=600, timeout=60_000)
+        const same = window.__bcCount === n; window.__bcCount = n; return same; }""",
+                           arg=_question_calls(lesson), polling=500, timeout=90_000)
 
 
 def _question_calls(lesson: Path) -> int:
@@ -103,7 +105,7 @@ def test_lecture_slides_fit_and_the_right_arrow_reaches_every_exercise(
         page: Any, lecture_server: VoilaServer, lesson: Path, results_dir: Path) -> None:
     guard = NetworkGuard().attach(page)
     page.set_viewport_size(SCREENS[0])
-    _open_deck(page, lecture_server.url(lesson.name), widgets=_question_calls(lesson) > 0)
+    _open_deck(page, lesson, lecture_server)
     for screen in SCREENS:
         page.set_viewport_size(screen)
         page.wait_for_timeout(200)
@@ -145,7 +147,7 @@ def test_keys_on_a_focused_slider_move_the_slider_not_the_deck(
     if lesson is None:
         pytest.skip("no lesson shows the model explorer")
     page.set_viewport_size(SCREENS[0])
-    _open_deck(page, lecture_server.url(lesson.name))
+    _open_deck(page, lesson, lecture_server)
     page.evaluate("""() => { const s = document.querySelector('.reveal .slides .widget-slider').closest('section');
                              const ix = Reveal.getIndices(s); Reveal.slide(ix.h, ix.v); }""")
     page.wait_for_timeout(600)
@@ -173,21 +175,29 @@ def test_keys_on_a_focused_slider_move_the_slider_not_the_deck(
 
 
 def test_lecture_screenshots_for_the_record(page: Any, lecture_server: VoilaServer, results_dir: Path) -> None:
-    """A question slide, a table slide and the lesson 04 style timeline, as a lecturer sees them."""
+    """The timeline, a question, a wide table and a case card, as a lecturer sees them (axe on each)."""
     page.set_viewport_size(SCREENS[0])
     guard = NetworkGuard().attach(page)
-    lesson = _lesson_with("show_timeline(") or LESSONS[-1]
-    _open_deck(page, lecture_server.url(lesson.name))
-    for name, selector in (("timeline", "section img"), ("question", "section .bc-question"),
-                           ("table", "section table")):
-        index = page.evaluate("""sel => { const e = document.querySelector('.reveal .slides ' + sel);
-            if (!e) return false; const ix = Reveal.getIndices(e.closest('section')); Reveal.slide(ix.h, ix.v, 999); return true; }""",
-                              selector)
-        if index:
-            page.wait_for_timeout(500)
-            page.screenshot(path=str(results_dir / f"layout-lecture-{name}-1280x720.png"))
-    found = serious_violations(page, {"include": [[".reveal .slides section.present"]]})
-    assert not found, describe(found)
+    shots = (("timeline", "show_timeline(", "img"), ("question", "show_question(", ".bc-question"),
+             ("table", "show_model_cases(", "table"), ("case-card", "case_browser(", ".bc-case-card"))
+    opened = None
+    for name, call, selector in shots:
+        lesson = _lesson_with(call)
+        if lesson is None:
+            continue
+        if lesson != opened:
+            _open_deck(page, lesson, lecture_server)
+            opened = lesson
+        found = page.evaluate("""([sel, call]) => {
+            const e = [...document.querySelectorAll('.reveal .slides ' + sel)].find(x => sel !== 'table' || !x.closest('.jupyter-widgets, .bc-static, .bc-static-companion, .bc-question'));
+            if (!e) return false;
+            const ix = Reveal.getIndices(e.closest('section')); Reveal.slide(ix.h, ix.v, 999); return true; }""",
+                              [selector, call])
+        assert found, f"{lesson.name}: nothing matches {selector} on the slides"
+        page.wait_for_timeout(500)
+        page.screenshot(path=str(results_dir / f"layout-lecture-{name}-1280x720.png"))
+        problems = serious_violations(page, {"include": [[".reveal .slides section.present"]]})
+        assert not problems, describe(problems)
     assert not guard.left_machine, f"requests left the machine: {guard.left_machine}"
 
 
