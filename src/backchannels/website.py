@@ -22,6 +22,7 @@ import html
 import os
 import re
 import shutil
+import subprocess
 import sys
 import time
 import tomllib
@@ -49,6 +50,8 @@ INSTRUCTOR_TAG = "instructor"
 GLOSSARY_PAGE = "glossary.html"
 RUN_LIVE = "index.html#run-it-live"
 EXECUTE_TIMEOUT_S = 180
+SCORE_NOTE = (f'<p class="bc-score-note"><em>Scores and progress are counted when you run the lesson live '
+              f'(<a href="{RUN_LIVE}">how</a>); on this page, check each answer by opening it.</em></p>')
 WHO_FOR = (
     "Students of international relations, history, politics or law, in a class or studying alone, "
     "and the lecturers who teach them. Reading this site needs nothing but a browser; the exercises "
@@ -172,11 +175,20 @@ def find_lessons(folder: Path | None = None, table: Path | None = None) -> list[
 def execute(path: Path, timeout: int = EXECUTE_TIMEOUT_S) -> NotebookNode:
     """Run a lesson top to bottom in a fresh kernel (its folder as working directory) and return it."""
     from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError
 
     notebook = nbformat.read(path, as_version=4)
     client = NotebookClient(notebook, timeout=timeout, kernel_name="python3",
                             resources={"metadata": {"path": str(path.parent)}})
-    client.execute()
+    # The kernel's own console chatter ("running over TCP without encryption") is not for readers of
+    # the build log; errors in cells still arrive through the notebook and stop the build.
+    try:
+        client.execute(stderr=subprocess.DEVNULL)
+    except CellExecutionError as error:
+        text = re.sub(r"\x1b\[[0-9;]*m", "", str(error)).strip()  # the traceback comes coloured
+        summary = text.splitlines()[-1] if text else type(error).__name__
+        raise RuntimeError(f"{path.name} did not run to the end: {summary}. Run it in JupyterLab "
+                           "(make lab) to see the failing cell.") from None
     return notebook
 
 
@@ -233,7 +245,7 @@ def load_glossary(path: Path | None = None) -> list[Term]:
 
 _PROTECTED = re.compile(
     r"```.*?```|~~~.*?~~~|`[^`\n]*`|\$\$.*?\$\$|\$[^$\n]+\$|<a\b.*?</a>|<[^>\n]+>|"
-    r"!?\[[^\]\n]*\]\([^)\n]*\)|^#{1,6} .*$|https?://\S+",
+    r"!?\[[^\]\n]*\]\([^)\n]*\)|^#{1,6} [^\n]*$|https?://\S+",
     re.DOTALL | re.MULTILINE)
 
 
@@ -248,16 +260,15 @@ def link_terms(markdown: str, terms: Iterable[Term], done: set[str], href: str =
 
     text = _PROTECTED.sub(keep, markdown)
     for term in sorted(terms, key=lambda t: len(t.term), reverse=True):
-        if term.term in done:
-            continue
         pattern = re.compile(rf"(?<![\w\-])({re.escape(term.term)}s?)(?![\w\-])", re.IGNORECASE)
-        match = pattern.search(text)
-        if match is None:
-            continue
-        store.append(f'<a class="bc-gloss" href="{href}#{term.anchor}" '
-                     f'title="Glossary: {html.escape(term.term, quote=True)}">{match.group(1)}</a>')
-        text = text[:match.start()] + f"\x00{len(store) - 1}\x00" + text[match.end():]
-        done.add(term.term)
+        match = pattern.search(text) if term.term not in done else None
+        if match is not None:
+            store.append(f'<a class="bc-gloss" href="{href}#{term.anchor}" '
+                         f'title="Glossary: {html.escape(term.term, quote=True)}">{match.group(1)}</a>')
+            text = text[:match.start()] + f"\x00{len(store) - 1}\x00" + text[match.end():]
+            done.add(term.term)
+        # Every other use of a longer term is kept whole, so 'channel' never links inside 'back channel'.
+        text = pattern.sub(keep, text)
     while "\x00" in text:
         text = re.sub(r"\x00(\d+)\x00", lambda m: store[int(m.group(1))], text)
     return text
@@ -336,7 +347,7 @@ def prepare_lesson(executed: NotebookNode, lesson: SiteLesson, settings: SiteSet
             cell.metadata["tags"] = sorted(tags)
             self_check = self_check_for_source(cell.source)
             if self_check is not None:
-                cell.outputs = [_html_output(self_check)] if self_check else []
+                cell.outputs = [_html_output(self_check or SCORE_NOTE)]
             for output in cell.get("outputs", []):
                 if "data" in output and "text/html" in output["data"]:
                     keys += cited_keys(output["data"]["text/html"])
@@ -382,10 +393,14 @@ def landing_page(lessons: list[SiteLesson], settings: SiteSettings, root: Path |
              '<table class="bc-lesson-map table"><caption>Lesson map: the lessons in teaching order</caption>'
              '<thead><tr><th scope="col">#</th><th scope="col">Lesson</th><th scope="col">Minutes</th>'
              f'<th scope="col">Guiding question</th></tr></thead><tbody>{"".join(rows)}</tbody></table></div>')
-    live = launch_links(settings, "notebooks/" + (lessons[0].path.name if lessons else ""))
+    live = launch_links(settings, _repo_path(lessons[0], root)) if lessons else []
+    repository = (f"[the repository]({settings.repository})" if settings.live else "the repository")
     buttons = ("\n\nOr open the first lesson straight away: "
                + " · ".join(f'<a href="{html.escape(u, quote=True)}">{html.escape(t)}</a>' for t, u in live)
                + "\n") if live else ""
+    hosted = ("each lesson page has buttons at the top that open it there." if live else
+              "use the link your lecturer gives you. (A site published with the repository's address "
+              "has buttons on each lesson page that open it there.)")
     toc = "\n".join([*(lesson.page for lesson in lessons), "glossary", "bibliography"])
     return f"""# Back Channels
 
@@ -413,11 +428,10 @@ This site is the lessons as a book. The interactive tools (the model explorer, t
 the legality analyser) appear here as still pictures; to move their controls and get instant
 feedback on the exercises, run the lessons live:
 
-- **On your own computer** (Python 3.11 or newer): download the repository and run `make lab` in
+- **On your own computer** (Python 3.11 or newer): download {repository} and run `make lab` in
   its folder; JupyterLab opens the first lesson. `make app` gives the same lessons as a clean app
   without code.
-- **On a class JupyterHub or Binder**: your lecturer gives you the link; each lesson page then has
-  buttons that open it there.{buttons}
+- **On a class JupyterHub or Binder**: {hosted}{buttons}
 
 ```{{toctree}}
 :hidden:
@@ -461,10 +475,17 @@ def glossary_page(terms: list[Term]) -> str:
 
 def bibliography_page(by_lesson: dict[str, list[str]], lessons: list[SiteLesson]) -> str:
     """Return the course bibliography page: every entry of references.bib, with the lessons citing it."""
+    cited_in: dict[str, list[str]] = {}
+    for lesson in lessons:
+        for key in by_lesson.get(lesson.page, []):
+            cited_in.setdefault(key, []).append(
+                f'<a href="{lesson.page}.html#references">{html.escape(lesson.number)}</a>')
+    notes = {k: f" <span class='bc-cited-in'>Cited in lesson {', '.join(v)}.</span>" for k, v in cited_in.items()}
     return ("# Bibliography\n\nEvery source of the course, from `data/references.bib`: author, year, title, "
             "where it was published and a link with the date it was checked. Citations in the lessons, "
-            "shown as (Author Year), link to these entries.\n\n```{raw} html\n"
-            f"{bibliography_html()}\n```\n")
+            "shown as (Author Year), link to these entries; each entry names the lessons that cite it. "
+            "Sources that only the data tables cite have no lesson.\n\n```{raw} html\n"
+            f"{bibliography_html(notes=notes)}\n```\n")
 
 
 CONF_TEMPLATE = '''# Generated by backchannels.website; edit the builder, not this file.

@@ -124,12 +124,16 @@ def sort_keys(keys: Iterable[str], directory: Path | None = None) -> list[str]:
 
 
 def bibliography_html(keys: Iterable[str] | None = None, directory: Path | None = None,
-                      *, anchors: bool = True) -> str:
-    """Return an HTML list of entries (default: the whole bibliography), each with its anchor id."""
+                      *, anchors: bool = True, notes: dict[str, str] | None = None) -> str:
+    """Return an HTML list of entries (default: the whole bibliography), each with its anchor id.
+
+    ``notes`` maps a key to HTML added after its entry (for example the lessons that cite it).
+    """
     keys = list(load_references(directory)) if keys is None else list(keys)
+    notes = notes or {}
     items = "".join(
         (f'<li id="{anchor(k)}" class="bc-ref">' if anchors else '<li class="bc-ref">')
-        + f"{entry_html(k, directory)}</li>" for k in sort_keys(keys, directory))
+        + f"{entry_html(k, directory)}{notes.get(k, '')}</li>" for k in sort_keys(keys, directory))
     return f'<ul class="bc-bibliography">{items}</ul>'
 
 
