@@ -285,7 +285,7 @@ def test_offline_decks_typeset_maths_cite_and_show_tool_stills(page: Any, result
         assert stills >= len(tools), f"{deck.name}: {len(tools)} tools but {stills} stills"
         if tools:
             assert page.locator(".bc-static-tool .bc-live-note").count() >= len(tools), "a still lacks its live line"
-        formula = page.evaluate("""() => { const m = document.querySelector('.reveal .slides mjx-container');
+        formula = page.evaluate("""() => { const m = document.querySelector('.reveal .slides mjx-container[display="true"]') || document.querySelector('.reveal .slides mjx-container');
             if (!m) return false; const ix = Reveal.getIndices(m.closest('section')); Reveal.slide(ix.h, ix.v, 999); return true; }""")
         if formula and not (results_dir / "layout-deck-formula-1280x720.png").exists():
             page.wait_for_timeout(400)

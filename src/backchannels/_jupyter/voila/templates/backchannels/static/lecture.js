@@ -93,7 +93,9 @@
     var added = false;
     leafSlides().forEach(function (section) {
       var tables = section.querySelectorAll("table");
-      if (tables.length !== 1 || section.querySelector(".jupyter-widgets, .fragment")) { return; }
+      // A live control cannot be copied; a table drawn by a widget with no controls can.
+      if (tables.length !== 1 || section.querySelector(".fragment") || section.querySelector(CONTROL)
+          || section.dataset.bcSplit) { return; }
       var table = tables[0], body = table.tBodies[0];
       if (!body || body.rows.length < 2) { return; }
       var restore = showForMeasure(section);
@@ -130,6 +132,7 @@
         after = copy;
       });
       for (var i = rows.length - 1; i >= 0; i--) { if (groups[0].indexOf(i) < 0) { rows[i].remove(); } }
+      section.dataset.bcSplit = "1";
       added = true;
     });
     return added;
@@ -169,6 +172,15 @@
       document.documentElement.classList.add("bc-deck-ready");
     });
     Reveal.on("slidechanged", function () { fitCurrent(); watch(); });
+    // Widgets (live lecture) draw their output after the deck started: split again once the page
+    // has been quiet for a second.
+    var quiet = null;
+    new MutationObserver(function () {
+      clearTimeout(quiet);
+      quiet = setTimeout(function () {
+        if (splitTables()) { Reveal.sync(); fitCurrent(); }
+      }, 1000);
+    }).observe(document.querySelector(".reveal .slides"), {childList: true, subtree: true});
     Reveal.on("fragmentshown", fitCurrent);
     window.bcLecture = { fit: fit, fitAll: fitAll, leafSlides: leafSlides, WIDTH: WIDTH, HEIGHT: HEIGHT };
   }
