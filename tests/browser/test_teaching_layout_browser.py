@@ -266,6 +266,7 @@ def _deck_outputs(kind: str) -> dict[str, Path]:
 def test_offline_decks_typeset_maths_cite_and_show_tool_stills(page: Any, results_dir: Path) -> None:
     guard = NetworkGuard().attach(page)
     page.set_viewport_size(SCREENS[0])
+    shot_formula = False
     for lesson in LESSONS:
         deck = _deck_outputs("slides")[lesson.stem]
         page.goto(deck.as_uri(), wait_until="load")
@@ -287,7 +288,8 @@ def test_offline_decks_typeset_maths_cite_and_show_tool_stills(page: Any, result
             assert page.locator(".bc-static-tool .bc-live-note").count() >= len(tools), "a still lacks its live line"
         formula = page.evaluate("""() => { const m = document.querySelector('.reveal .slides mjx-container[display="true"]') || document.querySelector('.reveal .slides mjx-container');
             if (!m) return false; const ix = Reveal.getIndices(m.closest('section')); Reveal.slide(ix.h, ix.v, 999); return true; }""")
-        if formula and not (results_dir / "layout-deck-formula-1280x720.png").exists():
+        if formula and not shot_formula:
+            shot_formula = True
             page.wait_for_timeout(400)
             page.screenshot(path=str(results_dir / "layout-deck-formula-1280x720.png"))
     assert not guard.left_machine, f"requests left the machine: {guard.left_machine}"
