@@ -123,3 +123,17 @@ def test_stopping_the_app_by_its_process_id_frees_its_port(tmp_path: Path) -> No
     finally:
         if process.poll() is None:
             process.kill()
+
+
+def test_citation_keys_in_prose_read_author_and_year_in_the_app_and_lecture() -> None:
+    from backchannels.lecture import cite_keys_in_markdown
+    from backchannels.references import load_references
+    from backchannels.render.citations import cite_text
+
+    key = next(iter(load_references()))
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_markdown_cell(f"Other sources: `{key}`, `not_a_key_at_all`."),
+                nbformat.v4.new_code_cell(f"x = '`{key}`'")]
+    cite_keys_in_markdown(nb)
+    assert nb.cells[0].source == f"Other sources: {cite_text(key)}, `not_a_key_at_all`."
+    assert nb.cells[1].source == f"x = '`{key}`'"

@@ -156,3 +156,30 @@ class LectureLayoutPreprocessor(Preprocessor):
     def preprocess(self, nb: NotebookNode, resources: dict) -> tuple[NotebookNode, dict]:  # type: ignore[override]
         """Return the notebook with lecture slide types."""
         return lecture_layout(nb), resources
+
+
+_CODE_KEY = re.compile(r"`([A-Za-z0-9_:\-]+)`")
+
+
+def cite_keys_in_markdown(notebook: NotebookNode) -> NotebookNode:
+    """Replace every `bibkey` written in a markdown cell by its 'Author Year' text, in place."""
+    from backchannels.references import load_references
+    from backchannels.render.citations import cite_text
+
+    try:
+        known = set(load_references())
+    except Exception:  # noqa: BLE001 - without a readable bibliography the keys stay as written
+        return notebook
+    for cell in notebook.cells:
+        if cell.get("cell_type") == "markdown":
+            cell["source"] = _CODE_KEY.sub(
+                lambda m: cite_text(m.group(1)) if m.group(1) in known else m.group(0), cell.get("source", ""))
+    return notebook
+
+
+class CitationTextPreprocessor(Preprocessor):
+    """nbconvert preprocessor for the app and the live lecture: `bibkey` in prose reads 'Author Year'."""
+
+    def preprocess(self, nb: NotebookNode, resources: dict) -> tuple[NotebookNode, dict]:  # type: ignore[override]
+        """Return the notebook with citation keys written as 'Author Year'."""
+        return cite_keys_in_markdown(nb), resources

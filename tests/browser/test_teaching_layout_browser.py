@@ -125,6 +125,8 @@ def test_lecture_slides_fit_and_the_right_arrow_reaches_every_exercise(
             break
         page.keyboard.press("ArrowRight")
     assert page.evaluate("() => Reveal.isLastSlide()"), f"{lesson.name}: the right arrow did not reach the last slide"
+    prose = " ".join(page.locator(".reveal .slides .jp-RenderedMarkdown").all_inner_texts())
+    assert not cited_keys(prose), f"{lesson.name}: raw bibliography keys on the slides: {cited_keys(prose)[:5]}"
     if _question_calls(lesson):
         assert total, f"{lesson.name}: no exercise rendered on the slides"
     assert len(seen) == total, f"{lesson.name}: the right arrow reached {len(seen)} of {total} exercises"
@@ -240,6 +242,8 @@ def test_app_lesson_on_a_phone_has_no_sideways_scroll_and_whole_buttons(
                             || r.right > window.innerWidth + 1 || (b.tagName !== 'INPUT' && r.height < 40))
         .map(([b, r]) => `${b.tagName} "${b.innerText || b.value}" ${Math.round(r.width)}x${Math.round(r.height)}`)""")
     assert not cut, f"{lesson.name}: controls cut or too small to tap at 390px: {cut}"
+    prose = " ".join(page.locator("#rendered_cells .jp-RenderedMarkdown").all_inner_texts())
+    assert not cited_keys(prose), f"{lesson.name}: raw bibliography keys in the prose: {cited_keys(prose)[:5]}"
     if lesson == LESSONS[min(1, len(LESSONS) - 1)]:
         page.locator(".bc-question").first.scroll_into_view_if_needed()
         page.screenshot(path=str(results_dir / "layout-app-lesson-390x844.png"))
