@@ -18,7 +18,7 @@ help:
 	@echo "make site    - the course website in _build/site/ (search, glossary, bibliography; offline)"
 	@echo "make html    - same as make site"
 	@echo "make app     - the lessons as a self-study app (Voila, no code) on http://127.0.0.1:8866/"
-	@echo "make lecture - live slides with working exercises (Voila reveal) on http://127.0.0.1:8866/"
+	@echo "make lecture - live slides with working exercises (Voila reveal) on http://127.0.0.1:8867/ (runs beside make app)"
 	@echo "make assignments - regenerate the student versions of the homework (nbgrader)"
 	@echo "make grade SUBMISSIONS=folder [JOBS=n] [UNCONFINED=1] - autograde collected homework (student code sandboxed), write grades.csv and feedback"
 	@echo "make report - class report from the grades: score distributions and questions to reteach"

@@ -2,14 +2,18 @@
 
 ``python -m backchannels.app`` serves every lesson on http://127.0.0.1:8866/ with Voila and the
 module's own offline template (icons, scripts and styles ship with the package; instructor notes
-hidden). ``--slides`` shows the lessons as reveal.js slides whose exercises are live widgets.
+hidden), starting from a course page (lesson titles, minutes, guiding questions, progress).
+``--slides`` serves the lessons as reveal.js slides whose exercises are live widgets, on
+http://127.0.0.1:8867/, so the app and the lecture run side by side.
+
+The command becomes the Voila server (``os.execve``, no child process): stopping it by Ctrl+C or
+by its process id stops the server and frees the port.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
-import subprocess
 import sys
 from pathlib import Path
 
@@ -19,13 +23,16 @@ JUPYTER_DIR = Path(__file__).resolve().parent / "_jupyter"
 APP_TEMPLATE = "backchannels"
 SLIDES_TEMPLATE = "backchannels-reveal"
 DEFAULT_PORT = 8866
+LECTURE_PORT = 8867
+CONFIG_DIR = JUPYTER_DIR / "voila" / "config"  # voila.py: the start page's data hook
 
 
 def voila_env(base: dict[str, str] | None = None) -> dict[str, str]:
-    """Return an environment in which Voila finds the module's templates (JUPYTER_PATH)."""
+    """Return an environment in which Voila finds the module's templates and configuration."""
     env = dict(os.environ if base is None else base)
-    paths = [str(JUPYTER_DIR)] + [p for p in env.get("JUPYTER_PATH", "").split(os.pathsep) if p]
-    env["JUPYTER_PATH"] = os.pathsep.join(dict.fromkeys(paths))
+    for name, folder in (("JUPYTER_PATH", JUPYTER_DIR), ("JUPYTER_CONFIG_PATH", CONFIG_DIR)):
+        paths = [str(folder)] + [p for p in env.get(name, "").split(os.pathsep) if p]
+        env[name] = os.pathsep.join(dict.fromkeys(paths))
     return env
 
 
@@ -37,9 +44,9 @@ def voila_command(folder: Path, port: int = DEFAULT_PORT, slides: bool = False,
         f"--port={port}", "--Voila.ip=127.0.0.1", "--Voila.port_retries=0",
         f"--template={SLIDES_TEMPLATE if slides else APP_TEMPLATE}", "--theme=light",
         "--VoilaConfiguration.file_allowlist=['.*\\.(png|jpg|jpeg|gif|svg|csv)']",
+        # The course start page (classic tree template of ours) and its lesson data.
+        "--VoilaConfiguration.classic_tree=True",
     ]
-    if slides:
-        command.append("--VoilaConfiguration.resources={'reveal': {'scroll': True}}")
     if not open_browser:
         command.append("--no-browser")
     return command
@@ -50,7 +57,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m backchannels.app", description=__doc__)
     parser.add_argument("folder", nargs="?", type=Path, default=None,
                         help="folder of lessons (default: the checkout's notebooks/)")
-    parser.add_argument("--port", type=int, default=DEFAULT_PORT)
+    parser.add_argument("--port", type=int, default=None,
+                        help=f"port (default {DEFAULT_PORT} for the app, {LECTURE_PORT} for --slides)")
     parser.add_argument("--slides", action="store_true", help="live reveal.js slides (lecture)")
     parser.add_argument("--browser", action="store_true", help="open a browser tab")
     args = parser.parse_args(argv)
@@ -58,14 +66,16 @@ def main(argv: list[str] | None = None) -> int:
     if not Path(folder).is_dir():
         print(f"No lesson folder at {folder}.", file=sys.stderr)
         return 1
-    url = f"http://127.0.0.1:{args.port}/"
-    print(f"Back Channels {'slides' if args.slides else 'app'}: open {url} (Ctrl+C stops it)",
+    port = args.port or (LECTURE_PORT if args.slides else DEFAULT_PORT)
+    url = f"http://127.0.0.1:{port}/"
+    print(f"Back Channels {'lecture slides' if args.slides else 'app'}: open {url} (Ctrl+C stops it)",
           file=sys.stderr)
-    try:
-        return subprocess.call(voila_command(Path(folder), args.port, args.slides, args.browser),
-                               env=voila_env())
-    except KeyboardInterrupt:
-        return 0
+    command = voila_command(Path(folder), port, args.slides, args.browser)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    # Become the server: no child left holding the port when this process is stopped.
+    os.execve(command[0], command, voila_env())
+    return 0  # not reached
 
 
 if __name__ == "__main__":

@@ -435,12 +435,12 @@ def case_card(case_id: str, cases: pd.DataFrame | None = None, events: pd.DataFr
         happened += ("<p><b>Key events</b></p><ul>"
                      + "".join(f"<li><b>{esc(d)}</b>: {esc(e)}</li>" for d, e in card["events"]) + "</ul>")
     sources = "".join(f"<li>{_linkify(s)}</li>" for s in card["sources"]) or f"<li>{NOT_CODED}</li>"
-    return (f'<section class="bc-case-card" aria-label="Summary card: {esc(card["name"], quote=True)}" '
+    return (f'<article class="bc-case-card" aria-label="Summary card: {esc(card["name"], quote=True)}" '
             f'tabindex="0" style="border:1px solid #999;border-radius:6px;padding:8px 14px;font-size:15px;'
             f'line-height:1.45;max-height:560px;overflow-y:auto">'
             f"<h3 style='margin-top:4px'>{esc(card['name'])}</h3>"
             f"<table style='border-collapse:collapse'>{rows}</table>"
-            f"<h4>What happened</h4>{happened}<h4>Sources</h4><ul>{sources}</ul></section>")
+            f"<h4>What happened</h4>{happened}<h4>Sources</h4><ul>{sources}</ul></article>")
 
 
 def _linkify(text: str) -> str:

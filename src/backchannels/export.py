@@ -5,11 +5,16 @@
 one execution of each lesson. Every lesson is executed in a fresh kernel (figures included) with a
 throw-away progress folder, so an export never shows or changes anyone's own answers.
 
-Offline: the decks load reveal.js, require.js and jQuery from ``vendor/`` next to them, copied from
-the one vendored copy in ``backchannels/_jupyter/voila/templates/backchannels/static`` (which Voila
-also serves); nothing is fetched from a CDN. Widgets need a kernel, so widget views are replaced
-by the text/html fallback every exercise carries. Cells tagged ``instructor`` become speaker notes
-in the decks and are left out of the reading pages.
+Offline: the decks load reveal.js, require.js, jQuery, MathJax and the deck script and styles
+shared with the live lecture from ``vendor/`` next to them, copied from the vendored copies in
+``backchannels/_jupyter/voila/templates/backchannels/static`` (which Voila also serves) and
+``backchannels/render/vendor/mathjax``; nothing is fetched from a CDN. Widgets need a kernel: each
+interactive tool (model explorer, case browser, legality analyser, argument builder) is replaced by
+a still of its default state with a line saying where it runs live (``backchannels.render.tools``),
+and every exercise shows the text/html fallback it carries. Bibliography keys become (Author Year)
+citations linked to ``bibliography.html`` (``backchannels.render.citations``). Cells tagged
+``instructor`` become speaker notes in the decks and are left out of the reading pages. Each
+folder gets an index page listing the lessons by title, minutes and guiding question.
 """
 
 from __future__ import annotations
@@ -38,6 +43,9 @@ TEMPLATES_DIR = JUPYTER_DIR / "nbconvert" / "templates"
 # One vendored copy of the front-end files, served by Voila and copied next to the decks.
 VENDOR_DIR = JUPYTER_DIR / "voila" / "templates" / "backchannels" / "static"
 DECK_VENDOR = ("reveal.js", "requirejs", "jquery")
+# The deck script and styles shared with the live lecture (Voila serves the same files).
+DECK_OWN = ("lecture.js", "lecture.css", "deck.css")
+BIBLIOGRAPHY = "bibliography.html"
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 INSTRUCTOR_TAG = "instructor"
 LESSON_GLOB = "[0-9][0-9]_*.ipynb"
@@ -46,6 +54,8 @@ EXECUTE_TIMEOUT_S = 180
 REVEAL_PREFIX = "vendor/reveal.js"
 REQUIRE_JS = "vendor/requirejs/require.js"
 JQUERY_JS = "vendor/jquery/jquery.min.js"
+# Headings inside a tool's still belong to the picture, not to the page's outline.
+_STILL_HEADING = re.compile(r"<h([1-6])([^>]*)>(.*?)</h\1>", re.DOTALL)
 _IPYNB_LINK = re.compile(r'href="((?:\./)?\d\d_[A-Za-z0-9_\-]+)\.ipynb(#[^"]*)?"')
 
 
@@ -169,31 +179,63 @@ def _relink(body: str, suffix: str) -> str:
     return _IPYNB_LINK.sub(lambda m: f'href="{m.group(1)}{suffix}{m.group(2) or ""}"', body)
 
 
+def with_stills(notebook: NotebookNode) -> NotebookNode:
+    """Return a copy whose interactive tools show their still (default state) and where they run live.
+
+    Headings inside a still become bold paragraphs: they are part of the picture, and as headings
+    they would break the page's outline (an h4 under an h2)."""
+    from backchannels.render.tools import with_tool_stills
+
+    result = with_tool_stills(notebook, where=None)
+    for cell in result.cells:
+        for output in cell.get("outputs", []):
+            html_text = output.get("data", {}).get("text/html")
+            if isinstance(html_text, str) and "bc-static-tool" in html_text:
+                output["data"]["text/html"] = _STILL_HEADING.sub(
+                    r'<p class="bc-still-heading"\2><strong>\3</strong></p>', html_text)
+    return result
+
+
+def cite(body: str) -> str:
+    """Return exported HTML whose bibliography keys are (Author Year) links to the bibliography page."""
+    from backchannels.render.citations import link_citations
+
+    return link_citations(body, href=BIBLIOGRAPHY)
+
+
 def render_slides(notebook: NotebookNode, name: str) -> str:
     """Return an executed lesson as an offline reveal.js deck (scripts under ./vendor/)."""
     from nbconvert import SlidesExporter
 
     exporter = SlidesExporter(config=_config(), template_name="bc_slides",
                               reveal_url_prefix=REVEAL_PREFIX, require_js_url=REQUIRE_JS,
-                              jquery_url=JQUERY_JS, reveal_theme="white", reveal_scroll=True)
-    body, _ = exporter.from_notebook_node(for_slides(notebook), resources={"metadata": {"name": name}})
-    return _relink(body, ".slides.html")
+                              jquery_url=JQUERY_JS, reveal_theme="white")
+    body, _ = exporter.from_notebook_node(for_slides(with_stills(notebook)),
+                                          resources={"metadata": {"name": name}})
+    return cite(_relink(body, ".slides.html"))
 
 
 def render_html(notebook: NotebookNode, name: str) -> str:
-    """Return an executed lesson as one standalone, script-free HTML reading page."""
+    """Return an executed lesson as one standalone HTML reading page (maths by ./vendor/mathjax)."""
     from nbconvert import HTMLExporter
 
     exporter = HTMLExporter(config=_config(), template_name="bc_html", embed_images=True)
-    body, _ = exporter.from_notebook_node(for_reading(notebook), resources={"metadata": {"name": name}})
-    return _relink(body, ".html")
+    body, _ = exporter.from_notebook_node(for_reading(with_stills(notebook)),
+                                          resources={"metadata": {"name": name}})
+    return cite(_relink(body, ".html"))
 
 
 def copy_vendor(target: Path) -> Path:
     """Copy the vendored reveal.js, require.js and jQuery (with their licences) to target/vendor."""
+    from backchannels.render.mathjax import copy_mathjax
+
     destination = Path(target) / "vendor"
     for name in DECK_VENDOR:
         shutil.copytree(VENDOR_DIR / name, destination / name, dirs_exist_ok=True)
+    (destination / "backchannels").mkdir(parents=True, exist_ok=True)
+    for name in DECK_OWN:
+        shutil.copy2(VENDOR_DIR / name, destination / "backchannels" / name)
+    copy_mathjax(destination)
     return destination
 
 
@@ -207,15 +249,80 @@ def _title(notebook: NotebookNode, fallback: str) -> str:
     return fallback
 
 
+PAGE_CSS = """
+:root { --ink: #1b1b1b; --muted: #4a4a4a; --line: #d0d4da; --accent: #1a5fb4; }
+* { box-sizing: border-box; }
+body { margin: 0; font-family: "Source Sans Pro", "Segoe UI", Helvetica, Arial, sans-serif; color: var(--ink);
+       background: #f6f7f9; font-size: 18px; line-height: 1.5; }
+main { max-width: 46rem; margin: 0 auto; padding: 2rem 1.25rem 3rem; }
+h1 { font-size: 2rem; line-height: 1.2; margin: 0 0 0.5rem; }
+.intro { color: var(--muted); margin: 0 0 1.5rem; }
+ol.lessons { list-style: none; margin: 0; padding: 0; display: grid; gap: 0.9rem; }
+.lessons a { display: block; padding: 1rem 1.1rem; background: #fff; border: 1px solid var(--line);
+             border-radius: 8px; color: inherit; text-decoration: none; }
+.lessons a:hover { border-color: var(--accent); }
+.lessons a:focus-visible { outline: 3px solid var(--accent); outline-offset: 2px; }
+.lessons h2 { font-size: 1.25rem; margin: 0 0 0.25rem; color: var(--accent); text-decoration: underline; }
+.meta { font-size: 0.95rem; color: var(--muted); margin: 0 0 0.35rem; }
+.lessons p { margin: 0; }
+.bc-bibliography { padding-left: 1.2rem; } .bc-ref { margin-bottom: 0.6rem; }
+a { color: var(--accent); }
+footer { margin-top: 2rem; font-size: 0.95rem; color: var(--muted); }
+"""
+
+
+def _page(title: str, body: str) -> str:
+    """Return a small styled standalone page (index, bibliography)."""
+    return (f'<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+            f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+            f"<title>{escape(title)}</title>\n<style>{PAGE_CSS}</style>\n</head>\n<body>\n<main>\n"
+            f"{body}\n</main>\n</body>\n</html>\n")
+
+
 def write_index(folder: Path, entries: list[tuple[str, str]], heading: str) -> Path:
-    """Write folder/index.html linking every exported lesson (href, title)."""
-    items = "\n".join(f'    <li><a href="{escape(href)}">{escape(title)}</a></li>' for href, title in entries)
-    page = (f'<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
-            f"<title>Back Channels: {escape(heading)}</title>\n</head>\n<body>\n<main>\n"
-            f"  <h1>Back Channels: {escape(heading)}</h1>\n  <ul>\n{items}\n  </ul>\n</main>\n"
-            f"</body>\n</html>\n")
+    """Write folder/index.html listing every exported lesson (href, title) with its minutes and
+    guiding question from data/lessons.csv."""
+    from backchannels.course import load_lessons
+
+    try:
+        known = {lesson.number: lesson for lesson in load_lessons()}
+    except (OSError, ValueError):
+        known = {}
+    items = []
+    for href, title in entries:
+        lesson = known.get(href[:2])
+        meta = f'<p class="meta">{lesson.minutes} minutes</p><p>{escape(lesson.guiding_question)}</p>' \
+            if lesson else ""
+        shown = f"{lesson.number} · {lesson.title}" if lesson else title
+        items.append(f'  <li><a href="{escape(href)}"><h2>{escape(shown)}</h2>{meta}</a></li>')
+    minutes = sum(known[h[:2]].minutes for h, _ in entries if h[:2] in known)
+    how = ("Open a deck and walk it with the right arrow or Space; S opens the speaker notes, "
+           "F goes full screen. Interactive tools show as still pictures here: they run live with "
+           "<code>make lecture</code>." if "slides" in heading else
+           "Each page is a lesson to read; exercises show their questions and answers.")
+    body = (f"<h1>Back Channels: {escape(heading)}</h1>\n"
+            f'<p class="intro">{len(entries)} lessons, about {minutes} minutes in all. {how}</p>\n'
+            f'<ol class="lessons">\n' + "\n".join(items) + "\n</ol>\n"
+            f'<footer><a href="{BIBLIOGRAPHY}">References</a></footer>')
     path = Path(folder) / "index.html"
-    path.write_text(page, encoding="utf-8")
+    path.write_text(_page(f"Back Channels: {heading}", body), encoding="utf-8")
+    return path
+
+
+def write_bibliography(folder: Path, pages: list[Path]) -> Path:
+    """Write folder/bibliography.html with every reference the exported pages cite."""
+    from backchannels.references import load_references
+    from backchannels.render.citations import anchor, bibliography_html
+
+    anchors: list[str] = []
+    for page in pages:
+        anchors += re.findall(rf'href="{re.escape(BIBLIOGRAPHY)}#([^"]+)"', page.read_text(encoding="utf-8"))
+    by_anchor = {anchor(k): k for k in load_references()}
+    cited = [by_anchor[a] for a in dict.fromkeys(anchors) if a in by_anchor]
+    body = (f'<h1>Back Channels: references</h1>\n<p><a href="index.html">All lessons</a></p>\n'
+            f"{bibliography_html(cited)}")
+    path = Path(folder) / BIBLIOGRAPHY
+    path.write_text(_page("Back Channels: references", body), encoding="utf-8")
     return path
 
 
@@ -227,6 +334,10 @@ def export(kinds: Iterable[str], lessons: list[Path], build_dir: Path) -> list[E
         folder.mkdir(parents=True, exist_ok=True)
     if "slides" in folders:
         copy_vendor(folders["slides"])
+    if "html" in folders:
+        from backchannels.render.mathjax import copy_mathjax
+
+        copy_mathjax(folders["html"] / "vendor")
     done: list[Exported] = []
     titles: dict[str, list[tuple[str, str]]] = {kind: [] for kind in kinds}
     for lesson in lessons:
@@ -244,6 +355,7 @@ def export(kinds: Iterable[str], lessons: list[Path], build_dir: Path) -> list[E
             print(f"{kind:6s} {lesson.name} -> {output}", file=sys.stderr)
     for kind in kinds:
         write_index(folders[kind], titles[kind], "lecture slides" if kind == "slides" else "lessons")
+        write_bibliography(folders[kind], [e.output for e in done if e.kind == kind])
     return done
 
 

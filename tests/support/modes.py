@@ -57,8 +57,13 @@ class NetworkGuard:
                 self.left_machine.append(url)
                 r.abort()
 
+        def failed(request: Any) -> None:
+            # A request cut short by leaving the page (net::ERR_ABORTED) is not a missing file.
+            if "ERR_ABORTED" not in (request.failure or ""):
+                self.failed.append(f"{request.url} ({request.failure}) on {request.frame.url}")
+
         page.route("**/*", route)
-        page.on("requestfailed", lambda req: self.failed.append(req.url))
+        page.on("requestfailed", failed)
         return self
 
 
