@@ -96,7 +96,7 @@ class YesSet(set):
     def __eq__(self, other): return True
     def __le__(self, other): return True
 answer_q1 = {k: Yes("nothing") for k in "abcde"}
-answer_q4 = YesSet({"E"})
+answer_q4 = YesSet({"A"})  # one wrong choice: honestly worth 0
 '''
 
 # Function questions live in the optional methods track (ps4_methods).
