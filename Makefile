@@ -8,6 +8,7 @@ STAMP  := $(VENV)/.installed-stamp
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
 .PHONY: help lab test check course-map clean-notebooks venv assignments grade report slides html app lecture bench
+.PHONY: student-dist
 
 help:
 	@echo "make lab    - open the course in JupyterLab (creates .venv on first run)"
@@ -20,6 +21,7 @@ help:
 	@echo "make assignments - regenerate the student versions of the homework (nbgrader)"
 	@echo "make grade SUBMISSIONS=folder [JOBS=n] - autograde collected homework, write grades.csv and feedback"
 	@echo "make report - class report from the grades: score distributions and questions to reteach"
+	@echo "make student-dist - the students' copy without solutions in _build/student/ (a git repository; STUDENT_DIST=dir)"
 	@echo "make bench  - measure lesson run time, kernel memory, widget latency, grading and setup; writes bench/results.md"
 
 venv: $(STAMP)
@@ -81,3 +83,10 @@ BENCH_ARGS ?=
 bench: $(STAMP)
 	$(BIN)/python -m backchannels.browser --ensure
 	$(BIN)/python -m backchannels.bench $(BENCH_ARGS)
+
+# Student distribution (issue 19): lessons, data, package and exercises/release/ only, checked to
+# hold no solution, hidden test or instructor-only file; committed as a git repository (branch main).
+STUDENT_DIST ?= _build/student
+
+student-dist: $(STAMP)
+	$(BIN)/python -m backchannels.studentdist build --git --out "$(STUDENT_DIST)"
