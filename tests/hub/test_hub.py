@@ -1,0 +1,304 @@
+"""A whole class on a real JupyterHub: students, the course link, homework through nbgrader's exchange.
+
+Runs as root (as CI does): JupyterHub with hub/jupyterhub_config.py on free loopback ports,
+LocalProcessSpawner with real Unix users created for the test, the README's own nbgitpuller link
+pointed at a local bare repository of the student copy (make student-dist), three students
+logging in through the login page in Chromium, each running lesson 00 and answering an exercise;
+then nbgrader's exchange round trip (release, fetch, submit, collect, grade with the module's
+grader, feedback) with the expected scores, and checks that nobody reads another's files. Every
+user, home, folder and process it makes is removed at the end, also when it fails.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import re
+import shutil
+import stat
+import subprocess
+import time
+import urllib.parse
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from backchannels import studentdist
+from backchannels.bench import solution_text
+from tests.support import hub as hubs
+
+REPO = Path(__file__).resolve().parents[2]
+ASSIGNMENT = "ps1_concepts"
+LESSON = "00_start_here.ipynb"
+
+pytestmark = [pytest.mark.hub, pytest.mark.browser, pytest.mark.timeout(900)]
+
+
+def readme_hub_link() -> str:
+    """Return the nbgitpuller link the README gives instructors."""
+    text = (REPO / "README.md").read_text(encoding="utf-8")
+    links = re.findall(r"https://HUB/hub/user-redirect/git-pull\?\S+", text)
+    assert links, "README.md gives no nbgitpuller link (https://HUB/hub/user-redirect/git-pull?...)"
+    return links[0].rstrip("`")
+
+
+def course_link(hub_url: str, repo: Path) -> tuple[str, str]:
+    """Return the README's link made concrete for this hub and repository, and its lesson path."""
+    parts = urllib.parse.urlsplit(readme_hub_link())
+    query = dict(urllib.parse.parse_qsl(parts.query))
+    assert query.get("targetpath"), "the README's link must name its folder (&targetpath=...)"
+    assert query["urlpath"].startswith(f"lab/tree/{query['targetpath']}/")
+    query["repo"] = str(repo)
+    return (f"{hub_url}{parts.path}?{urllib.parse.urlencode(query)}",
+            query["urlpath"].removeprefix("lab/tree/"))
+
+
+def expected_points(instructor_nb: dict[str, Any]) -> dict[str, float]:
+    """Return the points each answer cell's tests are worth (answer grade_id -> points)."""
+    points: dict[str, float] = {}
+    answers = [c["metadata"]["nbgrader"]["grade_id"] for c in instructor_nb["cells"]
+               if c["metadata"].get("nbgrader", {}).get("solution") and c["cell_type"] == "code"]
+    for cell in instructor_nb["cells"]:
+        meta = cell["metadata"].get("nbgrader", {})
+        if meta.get("grade") and not meta.get("solution"):
+            owner = max((a for a in answers if meta["grade_id"].startswith(a)), key=len, default=None)
+            if owner is not None:
+                points[owner] = points.get(owner, 0.0) + float(meta.get("points", 0))
+    return points
+
+
+def api(page: Any, method: str, path: str, body: Any = None) -> Any:
+    """Call the student's own server from their browser page (their cookies, the XSRF header)."""
+    return page.evaluate(
+        """async ([method, path, body]) => {
+            const xsrf = (document.cookie.match(/_xsrf=([^;]+)/) || [])[1] || '';
+            const response = await fetch(path, {method, headers: {'X-XSRFToken': decodeURIComponent(xsrf),
+                'Content-Type': 'application/json'}, body: body === null ? undefined : JSON.stringify(body)});
+            const text = await response.text();
+            if (!response.ok) throw new Error(method + ' ' + path + ' -> ' + response.status + ': ' + text);
+            return text ? JSON.parse(text) : null;
+        }""", [method, path, body])
+
+
+def login_through_link(page: Any, hub: hubs.HubSession, link: str, name: str, shot: Path | None) -> None:
+    """Open the course link logged out, log in on the hub's page, land in the lesson."""
+    page.goto(link)
+    page.wait_for_selector("#username_input")
+    if shot is not None:
+        page.screenshot(path=str(shot))
+    page.fill("#username_input", name)
+    page.fill("#password_input", hub.password)
+    page.click("#login_submit")
+
+
+def run_lesson_and_answer(page: Any, shot: Path | None) -> str:
+    """Wait for the lesson, run every cell, answer the first exercise; return the feedback."""
+    page.wait_for_selector(".jp-NotebookPanel .jp-Cell", timeout=120_000)
+    page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=120_000)
+    started = "() => [...document.querySelectorAll('.jp-CodeCell .jp-InputPrompt')]" \
+              ".some(p => /\\[(\\*|\\d+)\\]/.test(p.textContent))"
+    for _attempt in range(4):  # a Run All sent while the kernel still connects can be dropped
+        page.click("li.lm-MenuBar-item:has-text('Run')")
+        page.click("li.lm-Menu-item[data-command='runmenu:run-all']")
+        try:
+            page.wait_for_function(started, timeout=10_000)
+            break
+        except Exception:  # noqa: BLE001 - Playwright's TimeoutError: send it again
+            page.keyboard.press("Escape")
+    page.wait_for_function(
+        "() => { const p = [...document.querySelectorAll('.jp-CodeCell .jp-InputPrompt')];"
+        " return p.length > 0 && p.every(x => /\\[\\d+\\]/.test(x.textContent)); }", timeout=120_000)
+    question = page.locator(".bc-question").first
+    question.wait_for()
+    question.scroll_into_view_if_needed()
+    question.locator(".widget-radio-box label").first.click()
+    question.locator("button", has_text="Check").click()
+    page.wait_for_function(
+        "() => /Correct|Not quite/.test(document.querySelector('.bc-question').innerText)", timeout=30_000)
+    if shot is not None:
+        page.screenshot(path=str(shot))
+    return question.inner_text()
+
+
+def memory_of(name: str) -> dict[str, float]:
+    """Return the resident memory (MiB) of a user's Jupyter server and of their kernels."""
+    import psutil
+
+    found = {"server_rss": 0.0, "server_uss": 0.0, "kernel_rss": 0.0, "kernel_uss": 0.0, "kernels": 0}
+    for proc in hubs.user_processes(name):
+        try:
+            cmd = " ".join(proc.cmdline())  # type: ignore[attr-defined]
+            info = proc.memory_full_info()  # type: ignore[attr-defined]
+        except psutil.Error:
+            continue
+        kind = "kernel" if "ipykernel" in cmd else "server" if "jupyterhub-singleuser" in cmd else None
+        if kind:
+            found[f"{kind}_rss"] += info.rss / 2**20
+            found[f"{kind}_uss"] += info.uss / 2**20
+            found["kernels"] += kind == "kernel"
+    return found
+
+
+@pytest.fixture(scope="module")
+def hub_session(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """Start a hub with three students and an instructor; remove all of it afterwards."""
+    reason = hubs.hub_unavailable()
+    if reason:
+        pytest.skip(reason)
+    timings: dict[str, float] = {}
+    t0 = time.monotonic()
+    dist = tmp_path_factory.mktemp("dist") / "student"
+    studentdist.build(REPO, dist, git=True)
+    env = hubs.ensure_hub_env(REPO, dist)
+    timings["environment"] = env.seconds
+    tag = os.urandom(3).hex()
+    session = hubs.HubSession(REPO, env, students=[f"bc{tag}s{i}" for i in (1, 2, 3)],
+                              instructors=[f"bc{tag}i"])
+    try:
+        bare = session.root / "course.git"
+        hubs._run(["git", "clone", "--quiet", "--bare", str(dist), str(bare)])
+        session.prepare(safe_directories=[bare])
+        subprocess.run(["chmod", "-R", "a+rX", str(bare)], check=True)
+        session.start()
+        timings["setup_total"] = time.monotonic() - t0
+        timings["hub_start"] = session.start_seconds
+        yield session, bare, timings
+    finally:
+        session.close()
+        for name in session.users:
+            assert hubs.user_processes(name) == [], f"processes of {name} survived"
+
+
+def test_a_class_on_a_real_jupyterhub(hub_session: Any, browser: Any, results_dir: Path) -> None:
+    hub, bare, timings = hub_session
+    link, lesson_path = course_link(hub.url, bare)
+    folder = lesson_path.split("/")[0]
+    t_students = time.monotonic()
+
+    # --- three students open the README's link, log in, run lesson 00, answer an exercise ------
+    contexts, pages = [], {}
+    for i, name in enumerate(hub.students):
+        context = browser.new_context(viewport={"width": 1400, "height": 900})
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(60_000)
+        pages[name] = page
+        login_through_link(page, hub, link, name, results_dir / "hub_login.png" if i == 0 else None)
+    try:
+        for i, name in enumerate(hub.students):
+            page = pages[name]
+            feedback = run_lesson_and_answer(page, results_dir / "hub_student_lesson.png" if i == 0 else None)
+            assert re.search(r"Correct|Not quite", feedback), feedback
+            assert f"/user/{name}/lab" in page.url and lesson_path.split("/")[-1] in page.url, page.url
+        timings["three_students_login_to_answer"] = time.monotonic() - t_students
+        memory = {name: memory_of(name) for name in hub.students}
+
+        # --- what each student has: a private home, their own progress, no solutions -----------
+        for name in hub.students:
+            home = Path(f"~{name}").expanduser()
+            info = home.stat()
+            assert stat.S_IMODE(info.st_mode) == 0o700, f"{home} is {oct(info.st_mode)}"
+            progress = list((home / ".local" / "share" / "backchannels").rglob("*"))
+            saved = [p for p in progress if p.is_file() and p.stat().st_size > 0]
+            assert saved, f"no progress saved in {home}"
+            assert all(p.stat().st_uid == info.st_uid for p in saved)
+            clone = home / folder
+            assert (clone / lesson_path.split("/", 1)[1]).is_file()
+            assert not (clone / "exercises" / "source").exists()
+            assert studentdist.check(clone, REPO) == []
+
+        # --- homework through nbgrader's exchange ---------------------------------------------
+        t_exchange = time.monotonic()
+        instructor = hub.instructors[0]
+        ihome = Path(f"~{instructor}").expanduser()
+        course = ihome / "course"
+        for rel in studentdist.repository_files(REPO):
+            target = course / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(REPO / rel, target)
+        subprocess.run(["chown", "-R", f"{instructor}:{instructor}", str(course)], check=True)
+        ienv = {**hub.server_env(instructor), "PYTHONPATH": str(course / "src")}
+        exercises = course / "exercises"
+        hubs.as_user(instructor, ["nbgrader", "generate_assignment", ASSIGNMENT, "--force"], ienv, cwd=exercises)
+        hubs.as_user(instructor, ["nbgrader", "release_assignment", ASSIGNMENT], ienv, cwd=exercises)
+
+        instructor_nb = json.loads((REPO / "exercises" / "source" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb")
+                                   .read_text(encoding="utf-8"))
+        solutions = {c["metadata"]["nbgrader"]["grade_id"]: solution_text("".join(c["source"]))
+                     for c in instructor_nb["cells"]
+                     if c["metadata"].get("nbgrader", {}).get("solution") and c["cell_type"] == "code"}
+        points = expected_points(instructor_nb)
+        answer_ids = list(solutions)
+        right = {hub.students[0]: answer_ids, hub.students[1]: answer_ids[: len(answer_ids) // 2],
+                 hub.students[2]: []}
+        expected = {name: sum(points.get(a, 0.0) for a in ids) for name, ids in right.items()}
+        total = sum(points.values())
+        assert total > 0 and expected[hub.students[0]] == total
+
+        # Students find their homework under Course -> Assignment List (nbgrader's own panel).
+        first = pages[hub.students[0]]
+        first.click("li.lm-MenuBar-item:has-text('Course')")
+        first.click("li.lm-Menu-item[data-command='nbgrader:open-assignment-list']")
+        first.locator("#nbgrader-assignment-list").get_by_text(ASSIGNMENT).first.wait_for(timeout=30_000)
+        first.screenshot(path=str(results_dir / "hub_student_assignments.png"))
+        for name, page in pages.items():
+            listed = api(page, "GET", f"/user/{name}/assignments?course_id=backchannels")
+            assert listed["success"], listed
+            assert [a["assignment_id"] for a in listed["value"] if a["status"] == "released"] == [ASSIGNMENT]
+            api(page, "POST", f"/user/{name}/assignments/fetch",
+                {"course_id": "backchannels", "assignment_id": ASSIGNMENT})
+            path = f"/user/{name}/api/contents/{ASSIGNMENT}/{ASSIGNMENT}.ipynb"
+            model = api(page, "GET", f"{path}?content=1")
+            for cell in model["content"]["cells"]:
+                grade_id = cell["metadata"].get("nbgrader", {}).get("grade_id")
+                if grade_id in right[name]:
+                    cell["source"] = solutions[grade_id]
+            api(page, "PUT", path, {"type": "notebook", "format": "json", "content": model["content"]})
+            submitted = api(page, "POST", f"/user/{name}/assignments/submit",
+                            {"course_id": "backchannels", "assignment_id": ASSIGNMENT})
+            assert submitted.get("success", True), submitted
+
+        hubs.as_user(instructor, ["nbgrader", "collect", ASSIGNMENT], ienv, cwd=exercises)
+        graded = hubs.as_user(instructor, ["python", "-m", "backchannels.grading", "grade",
+                                           str(exercises / "submitted"), "--out", str(exercises)],
+                              ienv, cwd=course, timeout=600)
+        with open(exercises / "grades.csv", encoding="utf-8") as handle:
+            rows = {row["student_id"]: row for row in csv.DictReader(handle)}
+        assert set(rows) == set(hub.students), graded.stdout
+        for name in hub.students:
+            assert float(rows[name]["score"]) == pytest.approx(expected[name]), rows[name]
+            assert float(rows[name]["max_score"]) == pytest.approx(total)
+
+        hubs.as_user(instructor, ["nbgrader", "release_feedback", ASSIGNMENT], ienv, cwd=exercises)
+        for name, page in pages.items():
+            api(page, "POST", f"/user/{name}/assignments/fetch_feedback",
+                {"course_id": "backchannels", "assignment_id": ASSIGNMENT})
+            pages_ = list(Path(f"~{name}").expanduser().glob(f"{ASSIGNMENT}/feedback/*/{ASSIGNMENT}.html"))
+            assert len(pages_) == 1, pages_
+            text = pages_[0].read_text(encoding="utf-8")
+            assert "HIDDEN TESTS" not in text
+            assert re.search(rf"Score:\s*{expected[name]:g}", text) or f"{expected[name]:g} / {total:g}" in text \
+                or f"{expected[name]:.1f} / {total:.1f}" in text
+        timings["exchange_round_trip"] = time.monotonic() - t_exchange
+
+        # --- nobody reads another's files --------------------------------------------------------
+        a, b = hub.students[0], hub.students[1]
+        senv = hub.server_env(a)
+        b_home = Path(f"~{b}").expanduser()
+        b_progress = next(p for p in (b_home / ".local" / "share" / "backchannels").rglob("*") if p.is_file())
+        for target in (b_progress, b_home / ASSIGNMENT / f"{ASSIGNMENT}.ipynb",
+                       course / "exercises" / "source" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb",
+                       exercises / "grades.csv"):
+            denied = hubs.as_user(a, ["cat", str(target)], senv, check=False)
+            assert denied.returncode != 0 and "Permission denied" in denied.stderr, target
+        listing = hubs.as_user(a, ["ls", str(hub.exchange / "backchannels" / "inbound")], senv, check=False)
+        assert listing.returncode != 0, "a student can list the others' submissions"
+    finally:
+        for context in contexts:
+            context.close()
+
+    timings["memory_mib"] = memory  # type: ignore[assignment]
+    (results_dir / "hub-timings.json").write_text(json.dumps(timings, indent=2), encoding="utf-8")
+    print(json.dumps(timings, indent=2))

@@ -1,0 +1,304 @@
+"""A real JupyterHub for tests and the bench: its environment, real Unix users, start and stop.
+
+The hub runs ``hub/jupyterhub_config.py`` (copied with ``hub/`` to a folder every user can read)
+from a virtual environment made from Debian's own Python: a Python under /root (pyenv) cannot run
+other users' servers. The environment is cached in /var/cache/backchannels-hub (keyed by the
+module's and the hub's requirements), so only the first run pays for pip (about 30 s with pip's
+cache warm); configurable-http-proxy comes from npm into the same folder. Everything a test makes
+(users and their homes, the exchange, the hub's state) is removed by ``HubSession.close``, also
+after a failure.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import hashlib
+import os
+import pwd
+import secrets
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tests.support.lab import free_port
+
+HUB_CACHE = Path(os.environ.get("BACKCHANNELS_HUB_CACHE", "/var/cache/backchannels-hub"))
+SYSTEM_PYTHON = os.environ.get("BACKCHANNELS_HUB_PYTHON", "/usr/bin/python3")
+CHP_VERSION = "5"
+
+
+def hub_unavailable() -> str | None:
+    """Return why a real hub cannot run here (None when it can)."""
+    if not sys.platform.startswith("linux"):
+        return "the hub test needs Linux (Unix users, LocalProcessSpawner)"
+    if os.geteuid() != 0:
+        return ("the hub test creates Unix users and runs JupyterHub as root, as CI does; "
+                "run `make test` as root (e.g. in a container) to include it")
+    for tool in ("useradd", "userdel", "runuser", "git"):
+        if not shutil.which(tool):
+            return f"the hub test needs `{tool}` (Debian: apt-get install passwd util-linux git)"
+    if not Path(SYSTEM_PYTHON).exists():
+        return f"the hub test needs a system Python every user can run ({SYSTEM_PYTHON})"
+    return None
+
+
+def _run(command: list[str], **kwargs: object) -> subprocess.CompletedProcess[str]:
+    """Run a command, raising with its output when it fails."""
+    done = subprocess.run(command, capture_output=True, text=True, **kwargs)  # type: ignore[call-overload]
+    if done.returncode != 0:
+        raise RuntimeError(f"{' '.join(map(str, command))} failed ({done.returncode}):\n"
+                           f"{done.stdout[-3000:]}\n{done.stderr[-3000:]}")
+    return done
+
+
+@contextlib.contextmanager
+def _locked(path: Path) -> Iterator[None]:
+    """Hold an exclusive lock on ``path`` (one environment build at a time)."""
+    with open(path, "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _readable_by_all(path: Path) -> None:
+    """Let every user read ``path`` and traverse its folders."""
+    subprocess.run(["chmod", "-R", "a+rX", str(path)], check=True)
+
+
+@dataclass
+class HubEnv:
+    """The hub's Python environment and proxy."""
+
+    venv: Path
+    proxy: Path
+    seconds: float = 0.0  # time spent making or updating it
+
+    @property
+    def bin(self) -> Path:
+        """Return the environment's bin folder."""
+        return self.venv / "bin"
+
+
+def env_key(repo: Path) -> str:
+    """Return a digest of what the hub's environment is made from."""
+    digest = hashlib.sha256()
+    for name in ("hub/requirements.txt", "pyproject.toml"):
+        digest.update((repo / name).read_bytes())
+    digest.update(_run([SYSTEM_PYTHON, "--version"]).stdout.encode())
+    return digest.hexdigest()[:12]
+
+
+def ensure_hub_env(repo: Path, dist: Path) -> HubEnv:
+    """Make (or reuse) the cached hub environment and install the module from the student copy."""
+    started = time.monotonic()
+    HUB_CACHE.mkdir(parents=True, exist_ok=True)
+    HUB_CACHE.chmod(0o755)
+    venv = HUB_CACHE / f"venv-{env_key(repo)}"
+    pip = [str(venv / "bin" / "python"), "-m", "pip", "--disable-pip-version-check", "install", "--quiet"]
+    with _locked(HUB_CACHE / ".lock"):
+        if not (venv / ".ready").exists():
+            shutil.rmtree(venv, ignore_errors=True)
+            _run([SYSTEM_PYTHON, "-m", "venv", str(venv)])
+            _run([*pip, "-r", str(repo / "hub" / "requirements.txt"), str(dist)])
+            (venv / ".ready").touch()
+            for old in HUB_CACHE.glob("venv-*"):
+                if old != venv:
+                    shutil.rmtree(old, ignore_errors=True)
+        else:
+            # The module itself changes with every commit: reinstall just it (under a second).
+            _run([*pip, "--no-deps", "--no-build-isolation", "--force-reinstall", str(dist)])
+        proxy = HUB_CACHE / "node" / "node_modules" / ".bin" / "configurable-http-proxy"
+        if not proxy.exists():
+            if not shutil.which("npm"):
+                if shutil.which("apt-get"):
+                    subprocess.run(["apt-get", "update", "-qq"], check=False, capture_output=True)
+                    _run(["apt-get", "install", "-y", "-qq", "--no-install-recommends", "nodejs", "npm"])
+                else:
+                    raise RuntimeError("configurable-http-proxy needs Node.js and npm; install them")
+            _run(["npm", "install", "--prefix", str(HUB_CACHE / "node"), "--no-save", "--no-audit",
+                  "--no-fund", "--silent", f"configurable-http-proxy@{CHP_VERSION}"])
+        _readable_by_all(HUB_CACHE)
+    return HubEnv(venv=venv, proxy=proxy, seconds=time.monotonic() - started)
+
+
+def create_user(name: str) -> Path:
+    """Create a Unix user with a home folder the way Debian's useradd does (mode 755)."""
+    _run(["useradd", "--create-home", "--shell", "/bin/bash", name])
+    return Path(pwd.getpwnam(name).pw_dir)
+
+
+def user_processes(name: str) -> list[object]:
+    """Return the running processes of a user (psutil objects)."""
+    import psutil
+
+    try:
+        uid = pwd.getpwnam(name).pw_uid
+    except KeyError:
+        return []
+    found = []
+    for proc in psutil.process_iter(["uids"]):
+        uids = proc.info.get("uids")
+        if uids is not None and uids.real == uid:
+            found.append(proc)
+    return found
+
+
+def remove_user(name: str) -> None:
+    """Stop every process of a user the test created, then delete the user and their home."""
+    import psutil
+
+    procs = user_processes(name)
+    for proc in procs:
+        with contextlib.suppress(psutil.Error):
+            proc.terminate()
+    psutil.wait_procs(procs, timeout=5)
+    for proc in user_processes(name):
+        with contextlib.suppress(psutil.Error):
+            proc.kill()
+    subprocess.run(["userdel", "--remove", "--force", name], capture_output=True, check=False)
+
+
+def as_user(name: str, command: list[str], env: dict[str, str], cwd: Path | None = None,
+            check: bool = True, timeout: float = 300) -> subprocess.CompletedProcess[str]:
+    """Run a command as another Unix user (runuser: sudo may be missing)."""
+    assignments = [f"{key}={value}" for key, value in env.items()]
+    full = ["runuser", "-u", name, "--", "env", "-i", f"HOME={pwd.getpwnam(name).pw_dir}",
+            f"USER={name}", *assignments, *command]
+    done = subprocess.run(full, capture_output=True, text=True, cwd=cwd, timeout=timeout)
+    if check and done.returncode != 0:
+        raise RuntimeError(f"as {name}: {' '.join(command)} failed ({done.returncode}):\n"
+                           f"{done.stdout[-3000:]}\n{done.stderr[-3000:]}")
+    return done
+
+
+@dataclass
+class HubSession:
+    """A running JupyterHub with its own users, exchange and state, all removed by ``close``."""
+
+    repo: Path
+    env: HubEnv
+    students: list[str]
+    instructors: list[str]
+    tag: str = field(default_factory=lambda: secrets.token_hex(3))
+    password: str = field(default_factory=lambda: secrets.token_urlsafe(12))
+    port: int = field(default_factory=free_port)
+    root: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="bc-hub-")))
+    process: subprocess.Popen[bytes] | None = None
+    users: list[str] = field(default_factory=list)
+    start_seconds: float = 0.0
+
+    @property
+    def url(self) -> str:
+        """Return the address students open."""
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def config_dir(self) -> Path:
+        """Return the copy of hub/ that this hub runs (readable by every user)."""
+        return self.root / "hub"
+
+    @property
+    def exchange(self) -> Path:
+        """Return nbgrader's exchange folder."""
+        return self.root / "exchange"
+
+    @property
+    def log_path(self) -> Path:
+        """Return the hub's log file."""
+        return self.root / "state" / "jupyterhub.log"
+
+    def server_env(self, name: str) -> dict[str, str]:
+        """Return the environment the hub gives ``name``'s server (for commands run as them)."""
+        config = str(self.config_dir / "jupyter")
+        if name in self.instructors:
+            config = os.pathsep.join([str(self.config_dir / "jupyter-instructor"), config])
+        return {"PATH": f"{self.env.bin}:/usr/local/bin:/usr/bin:/bin", "JUPYTER_CONFIG_PATH": config,
+                "BACKCHANNELS_COURSE_ID": "backchannels", "BACKCHANNELS_EXCHANGE": str(self.exchange),
+                "MPLBACKEND": "Agg"}
+
+    def prepare(self, safe_directories: list[Path]) -> None:
+        """Create the users, the exchange (1777), the hub's state folder and its git config."""
+        self.root.chmod(0o755)
+        shutil.copytree(self.repo / "hub", self.config_dir)
+        _readable_by_all(self.config_dir)
+        self.exchange.mkdir()
+        self.exchange.chmod(0o1777)
+        (self.root / "state").mkdir(mode=0o700)
+        gitconfig = self.root / "gitconfig"
+        gitconfig.write_text("".join(f"[safe]\n\tdirectory = {p}\n" for p in safe_directories))
+        gitconfig.chmod(0o644)
+        for name in [*self.students, *self.instructors]:
+            create_user(name)
+            self.users.append(name)
+
+    def start(self) -> "HubSession":
+        """Start JupyterHub on free loopback ports with hub/jupyterhub_config.py."""
+        started = time.monotonic()
+        env = {
+            **{k: v for k, v in os.environ.items() if not k.startswith(("JUPYTER", "BACKCHANNELS_"))},
+            "PATH": f"{self.env.bin}:{os.environ.get('PATH', '/usr/bin:/bin')}",
+            "BACKCHANNELS_HUB_URL": self.url,
+            "BACKCHANNELS_HUB_API": f"http://127.0.0.1:{free_port()}",
+            "BACKCHANNELS_PROXY_API": f"http://127.0.0.1:{free_port()}",
+            "BACKCHANNELS_PROXY_COMMAND": str(self.env.proxy),
+            "BACKCHANNELS_HUB_STATE": str(self.root / "state"),
+            "BACKCHANNELS_AUTHENTICATOR": "dummy",
+            "BACKCHANNELS_DUMMY_PASSWORD": self.password,
+            "BACKCHANNELS_STUDENTS": ",".join(self.students),
+            "BACKCHANNELS_INSTRUCTORS": ",".join(self.instructors),
+            "BACKCHANNELS_EXCHANGE": str(self.exchange),
+            "BACKCHANNELS_GIT_CONFIG": str(self.root / "gitconfig"),
+        }
+        log = open(self.log_path, "wb")  # noqa: SIM115 - closed with the process
+        self.process = subprocess.Popen(
+            [str(self.env.bin / "jupyterhub"), "-f", str(self.config_dir / "jupyterhub_config.py")],
+            cwd=self.root / "state", env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"JupyterHub exited early:\n{self.log()}")
+            try:
+                with urllib.request.urlopen(f"{self.url}/hub/api/", timeout=2) as response:
+                    if response.status == 200:
+                        self.start_seconds = time.monotonic() - started
+                        return self
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
+                pass
+            time.sleep(0.25)
+        raise RuntimeError(f"JupyterHub did not answer within 60 s:\n{self.log()}")
+
+    def log(self) -> str:
+        """Return the hub's log so far."""
+        return self.log_path.read_text(errors="replace")[-6000:] if self.log_path.exists() else ""
+
+    def stop(self) -> None:
+        """Stop the hub (it stops the students' servers and the proxy)."""
+        if self.process is not None and self.process.poll() is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait(timeout=10)
+
+    def close(self) -> None:
+        """Stop the hub and remove every user, home, exchange and state folder it made."""
+        try:
+            self.stop()
+        finally:
+            for name in self.users:
+                remove_user(name)
+            shutil.rmtree(self.root, ignore_errors=True)
