@@ -36,9 +36,13 @@ $(STAMP): pyproject.toml
 lab: $(STAMP)
 	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.root_dir=. $(ROOT_FLAG) notebooks/00_start_here.ipynb
 
+# Tests run in parallel, one worker per core, each taking a whole file at a time (its fixtures,
+# servers and browser are shared within it); TEST_JOBS=0 runs them in this process, one by one.
+TEST_JOBS ?= auto
+
 test: $(STAMP)
 	$(BIN)/python -m backchannels.browser --ensure
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest $(if $(filter 0,$(TEST_JOBS)),,-n $(TEST_JOBS) --dist loadfile)
 
 check: $(STAMP)
 	$(BIN)/backchannels check

@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import hashlib
+import json
 import os
 import pwd
 import secrets
@@ -23,6 +24,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import tomllib
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -92,9 +94,10 @@ class HubEnv:
 
 def env_key(repo: Path) -> str:
     """Return a digest of what the hub's environment is made from."""
-    digest = hashlib.sha256()
-    for name in ("hub/requirements.txt", "pyproject.toml"):
-        digest.update((repo / name).read_bytes())
+    digest = hashlib.sha256((repo / "hub" / "requirements.txt").read_bytes())
+    # Only the module's run-time dependencies: test tools and pytest settings do not reach the hub.
+    project = tomllib.loads((repo / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    digest.update(json.dumps([project.get("requires-python"), sorted(project["dependencies"])]).encode())
     digest.update(_run([SYSTEM_PYTHON, "--version"]).stdout.encode())
     return digest.hexdigest()[:12]
 
