@@ -80,7 +80,42 @@ def test_instructor_configuration_turns_the_tools_back_on() -> None:
     page = json.loads((HUB / "jupyter-instructor" / "labconfig" / "page_config.json").read_text(encoding="utf-8"))
     assert {k for k, v in page["disabledExtensions"].items() if v is False} == INSTRUCTOR_TOOLS
     server = json.loads((HUB / "jupyter-instructor" / "jupyter_server_config.json").read_text(encoding="utf-8"))
-    assert all(server["ServerApp"]["jpserver_extensions"].values())
+    extensions = server["ServerApp"]["jpserver_extensions"]
+    assert extensions.pop("backchannels.hub_nbgrader") is False  # nbgrader's own, loaded at start
+    assert all(extensions.values()) and len(extensions) == 4
+
+
+@pytest.mark.parametrize("who", ["student", "instructor"])
+def test_a_real_server_with_the_hub_configuration(who: str, tmp_path: Path) -> None:
+    """Students: no formgrader, the Assignments API through the lazy loader; instructors: formgrader."""
+    import urllib.error
+    import urllib.request
+
+    from tests.support.lab import LabServer
+
+    config = str(HUB / "jupyter") if who == "student" else f"{HUB / 'jupyter-instructor'}:{HUB / 'jupyter'}"
+    (tmp_path / "exchange").mkdir()
+    server = LabServer(root_dir=tmp_path, env={"JUPYTER_CONFIG_PATH": config,
+                                               "BACKCHANNELS_EXCHANGE": str(tmp_path / "exchange")})
+    with server:
+        def get(path: str) -> tuple[int, bytes]:
+            try:
+                with urllib.request.urlopen(f"{server.base_url}{path}token={server.token}", timeout=30) as response:
+                    return response.status, response.read()
+            except urllib.error.HTTPError as error:
+                return error.code, b""
+
+        status, body = get("/nbgrader_version?version=" + __import__("importlib.metadata").metadata.version("nbgrader") + "&")
+        assert status == 200 and json.loads(body)["success"]
+        status, body = get("/assignments?course_id=backchannels&")
+        assert status == 200 and json.loads(body) == {"success": True, "value": []}
+        formgrader, _ = get("/formgrader?")
+        assert (formgrader == 404) if who == "student" else (formgrader in (200, 302))
+        lab = get("/lab?")[1].decode()
+        disabled = re.search(r'"disabledExtensions": (\[[^]]*\])', lab)
+        assert disabled is not None
+        assert (set(json.loads(disabled.group(1))) == INSTRUCTOR_TOOLS) if who == "student" \
+            else not set(json.loads(disabled.group(1))) & INSTRUCTOR_TOOLS
 
 
 def test_zero_to_jupyterhub_values_match_the_hub_configuration() -> None:

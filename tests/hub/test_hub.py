@@ -192,6 +192,13 @@ def test_a_class_on_a_real_jupyterhub(hub_session: Any, browser: Any, results_di
             feedback = run_lesson_and_answer(page, results_dir / "hub_student_lesson.png" if i == 0 else None)
             assert re.search(r"Correct|Not quite", feedback), feedback
             assert f"/user/{name}/lab" in page.url and lesson_path.split("/")[-1] in page.url, page.url
+            # The student's JupyterLab: no news pop-up, no nbgrader instructor tools.
+            page_config = page.evaluate(
+                "() => JSON.parse(document.getElementById('jupyter-config-data').textContent)")
+            assert page_config["news"]["disabled"] is True
+            assert {"@jupyter/nbgrader:formgrader", "@jupyter/nbgrader:create-assignment"} <= \
+                set(page_config["disabledExtensions"])
+            assert page.locator("text=Would you like to get notified").count() == 0
         timings["three_students_login_to_answer"] = time.monotonic() - t_students
         memory = {name: memory_of(name) for name in hub.students}
 
