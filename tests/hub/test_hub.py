@@ -28,31 +28,13 @@ import pytest
 from backchannels import studentdist
 from backchannels.bench import solution_text
 from tests.support import hub as hubs
+from tests.support.hub import api, course_link, login_through_link, memory_of, run_lesson_and_answer
 
 REPO = Path(__file__).resolve().parents[2]
 ASSIGNMENT = "ps1_concepts"
 LESSON = "00_start_here.ipynb"
 
 pytestmark = [pytest.mark.hub, pytest.mark.browser, pytest.mark.timeout(900)]
-
-
-def readme_hub_link() -> str:
-    """Return the nbgitpuller link the README gives instructors."""
-    text = (REPO / "README.md").read_text(encoding="utf-8")
-    links = re.findall(r"https://HUB/hub/user-redirect/git-pull\?\S+", text)
-    assert links, "README.md gives no nbgitpuller link (https://HUB/hub/user-redirect/git-pull?...)"
-    return links[0].rstrip("`")
-
-
-def course_link(hub_url: str, repo: Path) -> tuple[str, str]:
-    """Return the README's link made concrete for this hub and repository, and its lesson path."""
-    parts = urllib.parse.urlsplit(readme_hub_link())
-    query = dict(urllib.parse.parse_qsl(parts.query))
-    assert query.get("targetpath"), "the README's link must name its folder (&targetpath=...)"
-    assert query["urlpath"].startswith(f"lab/tree/{query['targetpath']}/")
-    query["repo"] = str(repo)
-    return (f"{hub_url}{parts.path}?{urllib.parse.urlencode(query)}",
-            query["urlpath"].removeprefix("lab/tree/"))
 
 
 def expected_points(instructor_nb: dict[str, Any]) -> dict[str, float]:
@@ -67,78 +49,6 @@ def expected_points(instructor_nb: dict[str, Any]) -> dict[str, float]:
             if owner is not None:
                 points[owner] = points.get(owner, 0.0) + float(meta.get("points", 0))
     return points
-
-
-def api(page: Any, method: str, path: str, body: Any = None) -> Any:
-    """Call the student's own server from their browser page (their cookies, the XSRF header)."""
-    return page.evaluate(
-        """async ([method, path, body]) => {
-            const xsrf = (document.cookie.match(/_xsrf=([^;]+)/) || [])[1] || '';
-            const response = await fetch(path, {method, headers: {'X-XSRFToken': decodeURIComponent(xsrf),
-                'Content-Type': 'application/json'}, body: body === null ? undefined : JSON.stringify(body)});
-            const text = await response.text();
-            if (!response.ok) throw new Error(method + ' ' + path + ' -> ' + response.status + ': ' + text);
-            return text ? JSON.parse(text) : null;
-        }""", [method, path, body])
-
-
-def login_through_link(page: Any, hub: hubs.HubSession, link: str, name: str, shot: Path | None) -> None:
-    """Open the course link logged out, log in on the hub's page, land in the lesson."""
-    page.goto(link)
-    page.wait_for_selector("#username_input")
-    if shot is not None:
-        page.screenshot(path=str(shot))
-    page.fill("#username_input", name)
-    page.fill("#password_input", hub.password)
-    page.click("#login_submit")
-
-
-def run_lesson_and_answer(page: Any, shot: Path | None) -> str:
-    """Wait for the lesson, run every cell, answer the first exercise; return the feedback."""
-    page.wait_for_selector(".jp-NotebookPanel .jp-Cell", timeout=120_000)
-    page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=120_000)
-    started = "() => [...document.querySelectorAll('.jp-CodeCell .jp-InputPrompt')]" \
-              ".some(p => /\\[(\\*|\\d+)\\]/.test(p.textContent))"
-    for _attempt in range(4):  # a Run All sent while the kernel still connects can be dropped
-        page.click("li.lm-MenuBar-item:has-text('Run')")
-        page.click("li.lm-Menu-item[data-command='runmenu:run-all']")
-        try:
-            page.wait_for_function(started, timeout=10_000)
-            break
-        except Exception:  # noqa: BLE001 - Playwright's TimeoutError: send it again
-            page.keyboard.press("Escape")
-    page.wait_for_function(
-        "() => { const p = [...document.querySelectorAll('.jp-CodeCell .jp-InputPrompt')];"
-        " return p.length > 0 && p.every(x => /\\[\\d+\\]/.test(x.textContent)); }", timeout=120_000)
-    question = page.locator(".bc-question").first
-    question.wait_for()
-    question.scroll_into_view_if_needed()
-    question.locator(".widget-radio-box label").first.click()
-    question.locator("button", has_text="Check").click()
-    page.wait_for_function(
-        "() => /Correct|Not quite/.test(document.querySelector('.bc-question').innerText)", timeout=30_000)
-    if shot is not None:
-        page.screenshot(path=str(shot))
-    return question.inner_text()
-
-
-def memory_of(name: str) -> dict[str, float]:
-    """Return the resident memory (MiB) of a user's Jupyter server and of their kernels."""
-    import psutil
-
-    found = {"server_rss": 0.0, "server_uss": 0.0, "kernel_rss": 0.0, "kernel_uss": 0.0, "kernels": 0}
-    for proc in hubs.user_processes(name):
-        try:
-            cmd = " ".join(proc.cmdline())  # type: ignore[attr-defined]
-            info = proc.memory_full_info()  # type: ignore[attr-defined]
-        except psutil.Error:
-            continue
-        kind = "kernel" if "ipykernel" in cmd else "server" if "jupyterhub-singleuser" in cmd else None
-        if kind:
-            found[f"{kind}_rss"] += info.rss / 2**20
-            found[f"{kind}_uss"] += info.uss / 2**20
-            found["kernels"] += kind == "kernel"
-    return found
 
 
 @pytest.fixture(scope="module")
@@ -185,7 +95,7 @@ def test_a_class_on_a_real_jupyterhub(hub_session: Any, browser: Any, results_di
         page = context.new_page()
         page.set_default_timeout(60_000)
         pages[name] = page
-        login_through_link(page, hub, link, name, results_dir / "hub_login.png" if i == 0 else None)
+        login_through_link(page, hub.password, link, name, results_dir / "hub_login.png" if i == 0 else None)
     try:
         for i, name in enumerate(hub.students):
             page = pages[name]

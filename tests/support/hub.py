@@ -17,6 +17,7 @@ import hashlib
 import json
 import os
 import pwd
+import re
 import secrets
 import shutil
 import signal
@@ -26,12 +27,16 @@ import tempfile
 import time
 import tomllib
 import urllib.error
+import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from tests.support.lab import free_port
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
 
 HUB_CACHE = Path(os.environ.get("BACKCHANNELS_HUB_CACHE", "/var/cache/backchannels-hub"))
 SYSTEM_PYTHON = os.environ.get("BACKCHANNELS_HUB_PYTHON", "/usr/bin/python3")
@@ -305,3 +310,153 @@ class HubSession:
             for name in self.users:
                 remove_user(name)
             shutil.rmtree(self.root, ignore_errors=True)
+
+
+def readme_hub_link() -> str:
+    """Return the nbgitpuller link the README gives instructors."""
+    text = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
+    links = re.findall(r"https://HUB/hub/user-redirect/git-pull\?\S+", text)
+    assert links, "README.md gives no nbgitpuller link (https://HUB/hub/user-redirect/git-pull?...)"
+    return links[0].rstrip("`")
+
+
+def course_link(hub_url: str, repo: Path, lesson: str | None = None) -> tuple[str, str]:
+    """Return the README's link made concrete for this hub and repository (and lesson), and its lesson path."""
+    parts = urllib.parse.urlsplit(readme_hub_link())
+    query = dict(urllib.parse.parse_qsl(parts.query))
+    assert query.get("targetpath"), "the README's link must name its folder (&targetpath=...)"
+    assert query["urlpath"].startswith(f"lab/tree/{query['targetpath']}/")
+    query["repo"] = str(repo)
+    if lesson:
+        query["urlpath"] = f"{query['urlpath'].rsplit('/', 1)[0]}/{lesson}"
+    return (f"{hub_url}{parts.path}?{urllib.parse.urlencode(query)}",
+            query["urlpath"].removeprefix("lab/tree/"))
+
+
+def api(page: Any, method: str, path: str, body: Any = None) -> Any:
+    """Call the student's own server from their browser page (their cookies, the XSRF header)."""
+    return page.evaluate(
+        """async ([method, path, body]) => {
+            const xsrf = (document.cookie.match(/_xsrf=([^;]+)/) || [])[1] || '';
+            const response = await fetch(path, {method, headers: {'X-XSRFToken': decodeURIComponent(xsrf),
+                'Content-Type': 'application/json'}, body: body === null ? undefined : JSON.stringify(body)});
+            const text = await response.text();
+            if (!response.ok) throw new Error(method + ' ' + path + ' -> ' + response.status + ': ' + text);
+            return text ? JSON.parse(text) : null;
+        }""", [method, path, body])
+
+
+def login_through_link(page: Any, password: str, link: str, name: str, shot: Path | None) -> None:
+    """Open the course link logged out, log in on the hub's page, land in the lesson."""
+    page.goto(link)
+    page.wait_for_selector("#username_input")
+    if shot is not None:
+        page.screenshot(path=str(shot))
+    page.fill("#username_input", name)
+    page.fill("#password_input", password)
+    page.click("#login_submit")
+
+
+def run_lesson_and_answer(page: Any, shot: Path | None) -> str:
+    """Wait for the lesson, run every cell, answer the first exercise; return the feedback."""
+    page.wait_for_selector(".jp-NotebookPanel .jp-Cell", timeout=120_000)
+    page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=120_000)
+    started = "() => [...document.querySelectorAll('.jp-CodeCell .jp-InputPrompt')]" \
+              ".some(p => /\\[(\\*|\\d+)\\]/.test(p.textContent))"
+    for _attempt in range(4):  # a Run All sent while the kernel still connects can be dropped
+        page.click("li.lm-MenuBar-item:has-text('Run')")
+        page.click("li.lm-Menu-item[data-command='runmenu:run-all']")
+        try:
+            page.wait_for_function(started, timeout=10_000)
+            break
+        except Exception:  # noqa: BLE001 - Playwright's TimeoutError: send it again
+            page.keyboard.press("Escape")
+    page.wait_for_function(
+        "() => { const p = [...document.querySelectorAll('.jp-CodeCell .jp-InputPrompt')];"
+        " return p.length > 0 && p.every(x => /\\[\\d+\\]/.test(x.textContent)); }", timeout=120_000)
+    question = page.locator(".bc-question").first
+    question.wait_for()
+    question.scroll_into_view_if_needed()
+    question.locator(".widget-radio-box label").first.click()
+    question.locator("button", has_text="Check").click()
+    page.wait_for_function(
+        "() => /Correct|Not quite/.test(document.querySelector('.bc-question').innerText)", timeout=30_000)
+    if shot is not None:
+        page.screenshot(path=str(shot))
+    return question.inner_text()
+
+
+def memory_of(name: str) -> dict[str, float]:
+    """Return the resident memory (MiB) of a user's Jupyter server and of their kernels."""
+    import psutil
+
+    found = {"server_rss": 0.0, "server_uss": 0.0, "kernel_rss": 0.0, "kernel_uss": 0.0, "kernels": 0}
+    for proc in user_processes(name):
+        try:
+            cmd = " ".join(proc.cmdline())  # type: ignore[attr-defined]
+            info = proc.memory_full_info()  # type: ignore[attr-defined]
+        except psutil.Error:
+            continue
+        kind = "kernel" if "ipykernel" in cmd else "server" if "jupyterhub-singleuser" in cmd else None
+        if kind:
+            found[f"{kind}_rss"] += info.rss / 2**20
+            found[f"{kind}_uss"] += info.uss / 2**20
+            found["kernels"] += kind == "kernel"
+    return found
+
+
+def measure_class(repo: Path, browser: Any, lesson: str, students: int = 3,
+                  shots: Path | None = None) -> dict[str, Any]:
+    """Run a hub, let each student open ``lesson`` through the README's link and run it; measure.
+
+    Returns per-student memory of the server and the lesson's kernel (RSS and USS, MiB), the hub
+    and proxy, and timings. Everything made is removed before returning.
+    """
+    import psutil
+
+    from backchannels import studentdist
+
+    result: dict[str, Any] = {"lesson": lesson, "timings": {}}
+    work = Path(tempfile.mkdtemp(prefix="bc-hub-measure-"))
+    started = time.monotonic()
+    try:
+        dist = work / "student"
+        studentdist.build(repo, dist, git=True)
+        env = ensure_hub_env(repo, dist)
+        tag = os.urandom(3).hex()
+        session = HubSession(repo, env, students=[f"bc{tag}m{i}" for i in range(1, students + 1)],
+                             instructors=[])
+        try:
+            bare = session.root / "course.git"
+            _run(["git", "clone", "--quiet", "--bare", str(dist), str(bare)])
+            session.prepare(safe_directories=[bare])
+            _readable_by_all(bare)
+            session.start()
+            result["timings"]["setup"] = time.monotonic() - started
+            link, _path = course_link(session.url, bare, lesson)
+            contexts = []
+            try:
+                for name in session.students:
+                    context = browser.new_context(viewport={"width": 1400, "height": 900})
+                    contexts.append(context)
+                    page = context.new_page()
+                    page.set_default_timeout(60_000)
+                    t = time.monotonic()
+                    login_through_link(page, session.password, link, name, None)
+                    run_lesson_and_answer(page, shots / f"hub_{lesson}.png" if shots else None)
+                    result["timings"][f"{name}: link to answered"] = time.monotonic() - t
+                time.sleep(2)  # let servers and kernels settle after the last messages
+                result["students"] = {name: memory_of(name) for name in session.students}
+                hub_proc = psutil.Process(session.process.pid) if session.process else None
+                result["hub_rss"] = hub_proc.memory_info().rss / 2**20 if hub_proc else 0.0
+                proxy = [p for p in (hub_proc.children(recursive=True) if hub_proc else [])
+                         if "configurable-http-proxy" in " ".join(p.cmdline())]
+                result["proxy_rss"] = sum(p.memory_info().rss for p in proxy) / 2**20
+            finally:
+                for context in contexts:
+                    context.close()
+        finally:
+            session.close()
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return result
