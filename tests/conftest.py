@@ -131,9 +131,12 @@ _SLOW_FIRST = ("hub", "browser", "nbgrader")
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Order the hub test, then browser and nbgrader tests, before the quick ones (stable)."""
+    """Order files with hub, then browser, then nbgrader tests before the rest; keep each file's order."""
     def rank(item: pytest.Item) -> int:
         names = {mark.name for mark in item.iter_markers()}
         return next((i for i, name in enumerate(_SLOW_FIRST) if name in names), len(_SLOW_FIRST))
 
-    items.sort(key=rank)
+    file_rank: dict[object, int] = {}
+    for item in items:
+        file_rank[item.path] = min(file_rank.get(item.path, len(_SLOW_FIRST)), rank(item))
+    items.sort(key=lambda item: file_rank[item.path])
