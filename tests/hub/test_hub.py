@@ -110,6 +110,10 @@ def test_a_class_on_a_real_jupyterhub(hub_session: Any, browser: Any, results_di
                 set(page_config["disabledExtensions"])
             assert page.locator("text=Would you like to get notified").count() == 0
         timings["three_students_login_to_answer"] = time.monotonic() - t_students
+        import psutil
+
+        services = [" ".join(p.cmdline()) for p in psutil.Process(hub.process.pid).children(recursive=True)]
+        assert any("jupyterhub_idle_culler" in c for c in services), "the idle culler is not running"
         memory = {name: memory_of(name) for name in hub.students}
 
         # --- what each student has: a private home, their own progress, no solutions -----------
