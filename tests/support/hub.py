@@ -357,8 +357,8 @@ def login_through_link(page: Any, password: str, link: str, name: str, shot: Pat
     page.click("#login_submit")
 
 
-def run_lesson_and_answer(page: Any, shot: Path | None) -> str:
-    """Wait for the lesson, run every cell, answer the first exercise; return the feedback."""
+def start_lesson(page: Any) -> None:
+    """Wait for the lesson to open with its kernel, then send Run All (returns once it runs)."""
     page.wait_for_selector(".jp-NotebookPanel .jp-Cell", timeout=120_000)
     page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=120_000)
     started = "() => [...document.querySelectorAll('.jp-CodeCell .jp-InputPrompt')]" \
@@ -368,9 +368,14 @@ def run_lesson_and_answer(page: Any, shot: Path | None) -> str:
         page.click("li.lm-Menu-item[data-command='runmenu:run-all']")
         try:
             page.wait_for_function(started, timeout=10_000)
-            break
+            return
         except Exception:  # noqa: BLE001 - Playwright's TimeoutError: send it again
             page.keyboard.press("Escape")
+    raise TimeoutError("Run All never started")
+
+
+def finish_lesson(page: Any, shot: Path | None) -> str:
+    """Wait until every cell has run, answer the first exercise; return the question's feedback."""
     page.wait_for_function(
         "() => { const p = [...document.querySelectorAll('.jp-CodeCell .jp-InputPrompt')];"
         " return p.length > 0 && p.every(x => /\\[\\d+\\]/.test(x.textContent)); }", timeout=120_000)
@@ -384,6 +389,12 @@ def run_lesson_and_answer(page: Any, shot: Path | None) -> str:
     if shot is not None:
         page.screenshot(path=str(shot))
     return question.inner_text()
+
+
+def run_lesson_and_answer(page: Any, shot: Path | None) -> str:
+    """Wait for the lesson, run every cell, answer the first exercise; return the feedback."""
+    start_lesson(page)
+    return finish_lesson(page, shot)
 
 
 def memory_of(name: str) -> dict[str, float]:
