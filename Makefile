@@ -12,7 +12,7 @@ ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
 help:
 	@echo "make lab    - open the course in JupyterLab (creates .venv on first run)"
-	@echo "make test   - run every test: data, widgets, notebooks, homework, browser"
+	@echo "make test   - run every test: data, widgets, notebooks, homework, browser, hub (as root); TEST_JOBS=0 runs them one by one"
 	@echo "make check  - validate data tables and question banks"
 	@echo "make slides  - offline reveal.js decks of every lesson in _build/slides/ (S = speaker notes)"
 	@echo "make html    - standalone reading pages of every lesson in _build/html/ (LMS, print)"
