@@ -82,7 +82,7 @@ def test_instructor_configuration_turns_the_tools_back_on() -> None:
     server = json.loads((HUB / "jupyter-instructor" / "jupyter_server_config.json").read_text(encoding="utf-8"))
     extensions = server["ServerApp"]["jpserver_extensions"]
     assert extensions.pop("backchannels.hub_nbgrader") is False  # nbgrader's own, loaded at start
-    assert all(extensions.values()) and len(extensions) == 4
+    assert all(extensions.values()) and len(extensions) == 5
 
 
 @pytest.mark.parametrize("who", ["student", "instructor"])
