@@ -248,6 +248,13 @@ def test_a_class_on_a_real_jupyterhub(hub_session: Any, browser: Any, results_di
             assert denied.returncode != 0 and "Permission denied" in denied.stderr, target
         listing = hubs.as_user(a, ["ls", str(hub.exchange / "backchannels" / "inbound")], senv, check=False)
         assert listing.returncode != 0, "a student can list the others' submissions"
+    except BaseException:
+        for name, page in pages.items():  # what each student saw when it failed
+            try:
+                page.screenshot(path=str(results_dir / f"FAILED-hub-{name}.png"))
+            except Exception:  # noqa: BLE001 - a closed page has nothing to show
+                pass
+        raise
     finally:
         for context in contexts:
             context.close()

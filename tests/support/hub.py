@@ -357,6 +357,24 @@ def login_through_link(page: Any, password: str, link: str, name: str, shot: Pat
     page.click("#login_submit")
 
 
+def dismiss_dialog(page: Any, wait_ms: int = 1_500) -> None:
+    """Accept JupyterLab's "Select Kernel" dialog if it shows; fail with the text of any other dialog.
+
+    On a busy machine JupyterLab may ask for the notebook's kernel before the server reports it;
+    accepting keeps the notebook's own kernel (Python 3).
+    """
+    dialog = page.locator(".jp-Dialog")
+    try:
+        dialog.first.wait_for(state="visible", timeout=wait_ms)
+    except Exception:  # noqa: BLE001 - Playwright's TimeoutError: no dialog
+        return
+    text = dialog.first.inner_text()
+    if "Kernel" not in text:
+        raise RuntimeError(f"JupyterLab showed a dialog: {text[:300]}")
+    dialog.first.locator("button.jp-mod-accept").click()
+    dialog.first.wait_for(state="hidden")
+
+
 def start_lesson(page: Any) -> None:
     """Wait for the lesson to open with its kernel, then send Run All (returns once it runs)."""
     page.wait_for_selector(".jp-NotebookPanel .jp-Cell", timeout=120_000)
@@ -364,6 +382,7 @@ def start_lesson(page: Any) -> None:
     started = "() => [...document.querySelectorAll('.jp-CodeCell .jp-InputPrompt')]" \
               ".some(p => /\\[(\\*|\\d+)\\]/.test(p.textContent))"
     for _attempt in range(4):  # a Run All sent while the kernel still connects can be dropped
+        dismiss_dialog(page)
         page.click("li.lm-MenuBar-item:has-text('Run')")
         page.click("li.lm-Menu-item[data-command='runmenu:run-all']")
         try:
