@@ -79,6 +79,16 @@ def hub_session(tmp_path_factory: pytest.TempPathFactory) -> Any:
         session.close()
         for name in session.users:
             assert hubs.user_processes(name) == [], f"processes of {name} survived"
+        import psutil
+
+        leftovers = []
+        for proc in psutil.process_iter(["cmdline", "create_time"]):
+            cmd = " ".join(proc.info.get("cmdline") or [])
+            started_here = (proc.info.get("create_time") or 0) >= session.started_at
+            if str(session.root) in cmd or (started_here and "jupyterhub_idle_culler" in cmd
+                                            and str(session.env.venv) in cmd):
+                leftovers.append((proc.pid, cmd[:80]))
+        assert not leftovers, f"processes of the hub survived: {leftovers}"
 
 
 def test_a_class_on_a_real_jupyterhub(hub_session: Any, browser: Any, results_dir: Path) -> None:

@@ -205,6 +205,7 @@ class HubSession:
     process: subprocess.Popen[bytes] | None = None
     users: list[str] = field(default_factory=list)
     start_seconds: float = 0.0
+    started_at: float = 0.0  # wall-clock time the hub was started (process create times compare)
 
     @property
     def url(self) -> str:
@@ -253,6 +254,7 @@ class HubSession:
     def start(self) -> "HubSession":
         """Start JupyterHub on free loopback ports with hub/jupyterhub_config.py."""
         started = time.monotonic()
+        self.started_at = time.time()
         env = {
             **{k: v for k, v in os.environ.items() if not k.startswith(("JUPYTER", "BACKCHANNELS_"))},
             "PATH": f"{self.env.bin}:{os.environ.get('PATH', '/usr/bin:/bin')}",
@@ -291,7 +293,29 @@ class HubSession:
         return self.log_path.read_text(errors="replace")[-6000:] if self.log_path.exists() else ""
 
     def stop(self) -> None:
-        """Stop the hub (it stops the students' servers and the proxy)."""
+        """Stop the hub (it stops the students' servers and the proxy), then anything it left.
+
+        Managed services such as the idle culler run in their own session and can outlive the
+        hub, so every process the hub started is remembered first and ended afterwards.
+        """
+        import psutil
+
+        descendants: list[Any] = []
+        if self.process is not None and self.process.poll() is None:
+            with contextlib.suppress(psutil.Error):
+                descendants = psutil.Process(self.process.pid).children(recursive=True)
+        self._stop_hub()
+        alive = [p for p in descendants if p.is_running()]
+        for proc in alive:
+            with contextlib.suppress(psutil.Error):
+                proc.terminate()
+        _gone, alive = psutil.wait_procs(alive, timeout=5)
+        for proc in alive:
+            with contextlib.suppress(psutil.Error):
+                proc.kill()
+
+    def _stop_hub(self) -> None:
+        """Send the hub SIGTERM (its whole process group) and wait; SIGKILL after 30 s."""
         if self.process is not None and self.process.poll() is None:
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(self.process.pid, signal.SIGTERM)
