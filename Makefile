@@ -7,12 +7,12 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: course-time
+.PHONY: course-time student-dist
 .PHONY: help lab test check course-map clean-notebooks venv assignments grade report slides html app lecture bench site
 
 help:
 	@echo "make lab    - open the course in JupyterLab (creates .venv on first run)"
-	@echo "make test   - run every test: data, widgets, notebooks, homework, browser"
+	@echo "make test   - run every test: data, widgets, notebooks, homework, browser, hub (as root); TEST_JOBS=0 runs them one by one"
 	@echo "make check  - validate data tables and question banks"
 	@echo "make slides  - offline reveal.js decks of every lesson in _build/slides/ (S = speaker notes)"
 	@echo "make site    - the course website in _build/site/ (search, glossary, bibliography; offline)"
@@ -22,6 +22,7 @@ help:
 	@echo "make assignments - regenerate the student versions of the homework (nbgrader)"
 	@echo "make grade SUBMISSIONS=folder [JOBS=n] [UNCONFINED=1] - autograde collected homework (student code sandboxed), write grades.csv and feedback"
 	@echo "make report - class report from the grades: score distributions and questions to reteach"
+	@echo "make student-dist - the students' copy without solutions in _build/student/ (a git repository; STUDENT_DIST=dir)"
 	@echo "make bench  - measure lesson run time, kernel memory, widget latency, grading and setup; writes bench/results.md"
 
 venv: $(STAMP)
@@ -36,10 +37,14 @@ $(STAMP): pyproject.toml
 lab: $(STAMP)
 	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.root_dir=. $(ROOT_FLAG) notebooks/00_start_here.ipynb
 
+# Tests run in parallel, one worker per core, each taking a whole file at a time (its fixtures,
+# servers and browser are shared within it); TEST_JOBS=0 runs them in this process, one by one.
+TEST_JOBS ?= auto
+
 test: $(STAMP)
 	$(BIN)/python -m backchannels.browser --ensure
 	$(BIN)/python -m backchannels.grading sandbox --install
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest $(if $(filter 0,$(TEST_JOBS)),,-n $(TEST_JOBS) --dist loadfile)
 
 check: $(STAMP)
 	$(BIN)/backchannels check
@@ -96,3 +101,10 @@ BENCH_ARGS ?=
 bench: $(STAMP)
 	$(BIN)/python -m backchannels.browser --ensure
 	$(BIN)/python -m backchannels.bench $(BENCH_ARGS)
+
+# Student distribution (issue 19): lessons, data, package and exercises/release/ only, checked to
+# hold no solution, hidden test or instructor-only file; committed as a git repository (branch main).
+STUDENT_DIST ?= _build/student
+
+student-dist: $(STAMP)
+	$(BIN)/python -m backchannels.studentdist build --git --out "$(STUDENT_DIST)"

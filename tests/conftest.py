@@ -123,3 +123,20 @@ def results_dir() -> Path:
     """Return the folder where tests keep screenshots and reports."""
     RESULTS.mkdir(exist_ok=True)
     return RESULTS
+
+
+# Longest first: with `make test`'s workers (pytest-xdist, one file per worker at a time), the
+# slowest files start first and the short ones fill in around them, so no worker idles at the end.
+_SLOW_FIRST = ("hub", "browser", "nbgrader")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Order files with hub, then browser, then nbgrader tests before the rest; keep each file's order."""
+    def rank(item: pytest.Item) -> int:
+        names = {mark.name for mark in item.iter_markers()}
+        return next((i for i, name in enumerate(_SLOW_FIRST) if name in names), len(_SLOW_FIRST))
+
+    file_rank: dict[object, int] = {}
+    for item in items:
+        file_rank[item.path] = min(file_rank.get(item.path, len(_SLOW_FIRST)), rank(item))
+    items.sort(key=lambda item: file_rank[item.path])

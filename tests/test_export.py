@@ -264,7 +264,8 @@ def test_no_absolute_paths_in_package_or_lessons() -> None:
 # datapackage.json writer (maintainers' commands, never called by a lesson).
 _WRITERS_ALLOWED = {"paths.py", "export.py", "course.py", "cli.py", "browser.py", "data.py",
                     "grading", "bench.py",  # instructors' grading and the benchmark: folders they name
-                    "website.py"}  # the course website: under the build folder the caller names
+                    "website.py",  # the course website: under the build folder the caller names
+                    "studentdist.py"}  # the student copy: a folder the instructor names
 
 
 def test_lessons_and_package_write_only_to_the_users_folder() -> None:

@@ -37,7 +37,7 @@ from typing import Any
 
 from backchannels.grading import default_jobs, tool_env
 
-PARTS = ("notebooks", "widgets", "memory", "grading", "setup")
+PARTS = ("notebooks", "widgets", "memory", "grading", "setup", "hub")
 PYTHON3 = {"name": "python3", "display_name": "Python 3", "language": "python"}  # the lessons' kernelspec
 GRADING_SIZES = (10, 50, 100)
 MB = 1_000_000
@@ -950,11 +950,77 @@ def checkout_root() -> Path:
     return root
 
 
+# ----------------------------------------------------------------------------------------------
+# hub (issue 19): memory per student on a real JupyterHub (root only; tests/support/hub.py)
+
+NODE_MIB = 16 * 1024
+HUB_LESSON = "01_what_is_a_back_channel.ipynb"  # a typical lesson: pandas, matplotlib, widgets
+HUB_TARGET_STUDENTS = 80
+
+
+def hub_capacity(per_student_mib: float, hub_mib: float, proxy_mib: float, node_mib: float = NODE_MIB) -> int:
+    """Return how many students fit on a node beside the hub and the proxy."""
+    return int((node_mib - hub_mib - proxy_mib) // per_student_mib) if per_student_mib > 0 else 0
+
+
+def hub_table(result: dict[str, Any]) -> str:
+    """Return a Markdown table of each student's memory and the students per 16 GB node."""
+    rows = ["| student | server RSS | server USS | kernel RSS | kernel USS | server + kernel USS |",
+            "|---|---|---|---|---|---|"]
+    for name, m in result["students"].items():
+        rows.append(f"| {name} | {m['server_rss']:.0f} | {m['server_uss']:.0f} | {m['kernel_rss']:.0f} | "
+                    f"{m['kernel_uss']:.0f} | {m['server_uss'] + m['kernel_uss']:.0f} |")
+    uss = statistics.median(m["server_uss"] + m["kernel_uss"] for m in result["students"].values())
+    rss = statistics.median(m["server_rss"] + m["kernel_rss"] for m in result["students"].values())
+    hub, proxy = result["hub_rss"], result["proxy_rss"]
+    rows += ["", f"MiB, lesson {result['lesson']} open. Hub {hub:.0f} MiB, proxy {proxy:.0f} MiB. "
+             f"Per student (median): {uss:.0f} MiB USS, {rss:.0f} MiB RSS. Students per 16 GB node: "
+             f"{hub_capacity(uss, hub, proxy)} counting USS (what each further student adds), "
+             f"{hub_capacity(rss, hub, proxy)} counting RSS (shared library pages counted for everyone)."]
+    return "\n".join(rows) + "\n"
+
+
+def bench_hub(root: Path, lesson: str = HUB_LESSON, students: int = 3) -> list[Figure]:
+    """Measure a real hub's memory per student (server plus one lesson kernel); print the table."""
+    from playwright.sync_api import sync_playwright
+
+    from backchannels.browser import find_chromium
+
+    if str(root) not in sys.path:
+        sys.path.insert(0, str(root))
+    from tests.support.hub import hub_unavailable, measure_class
+
+    reason = hub_unavailable() or (None if find_chromium() else "no Chromium")
+    if reason:
+        return [Figure("hub", "memory per student", "MiB", not_measured=reason)]
+    args = ["--disable-background-networking", "--disable-component-update", "--no-first-run",
+            "--disable-sync", "--disable-gpu", "--no-sandbox"]
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=find_chromium(), headless=True, args=args)
+        try:
+            result = measure_class(root, browser, lesson, students=students)
+        finally:
+            browser.close()
+    print(hub_table(result), flush=True)
+    per_uss = [m["server_uss"] + m["kernel_uss"] for m in result["students"].values()]
+    per_rss = [m["server_rss"] + m["kernel_rss"] for m in result["students"].values()]
+    capacity = hub_capacity(statistics.median(per_uss), result["hub_rss"], result["proxy_rss"])
+    note = f"lesson {lesson}; hub {result['hub_rss']:.0f} MiB, proxy {result['proxy_rss']:.0f} MiB"
+    return [
+        Figure("hub", "per student: server + one lesson kernel, USS", "MiB", per_uss,
+               target=Target(NODE_MIB / HUB_TARGET_STUDENTS), note=note),
+        Figure("hub", "per student: server + one lesson kernel, RSS", "MiB", per_rss, note=note),
+        Figure("hub", "students per 16 GB node (USS)", "students", [float(capacity)],
+               target=Target(HUB_TARGET_STUDENTS, at_least=True), note=note),
+    ]
+
+
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     """Parse the command line."""
     parser = argparse.ArgumentParser(prog="python -m backchannels.bench", description=__doc__.splitlines()[0])
-    parser.add_argument("--only", default=",".join(PARTS),
-                        help=f"comma-separated parts to run (default all): {','.join(PARTS)}")
+    parser.add_argument("--only", default=",".join(p for p in PARTS if p != "hub"),
+                        help=f"comma-separated parts to run (default all but hub, which needs root "
+                             f"and creates Unix users): {','.join(PARTS)}")
     parser.add_argument("--repeat", type=int, default=None, help="runs per lesson figure (default 5; 1 with --quick; nbval at most 3)")
     parser.add_argument("--quick", action="store_true",
                         help="one run per figure, 50 clicks, grading of 10 submissions only")
@@ -1008,6 +1074,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         steps.append(("grading", lambda: bench_grading(root, sizes, jobs)))
     if "setup" in args.parts:
         steps.append(("setup", lambda: bench_setup(root, args.with_test_suite, args.out or root / "bench")))
+    if "hub" in args.parts:
+        steps.append(("hub", lambda: bench_hub(root)))
     for label, step in steps:
         start = time.perf_counter()
         try:

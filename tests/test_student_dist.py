@@ -1,0 +1,107 @@
+"""The student distribution: built from the repository, holding no solution or instructor file."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from backchannels import studentdist
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def dist(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Build the student copy once, as `make student-dist` does (with its git commit)."""
+    out = tmp_path_factory.mktemp("student") / "course"
+    studentdist.build(REPO, out, git=True)
+    return out
+
+
+def test_student_copy_has_lessons_data_package_and_release(dist: Path) -> None:
+    lessons = sorted(p.name for p in (REPO / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+    assert sorted(p.name for p in (dist / "notebooks").glob("*.ipynb")) == lessons
+    for rel in ("data/datapackage.json", "data/references.bib", "src/backchannels/__init__.py",
+                "pyproject.toml", "environment.yml", "LICENSE", "README.md"):
+        assert (dist / rel).is_file(), rel
+    released = sorted(p.relative_to(REPO / "exercises").as_posix()
+                      for p in (REPO / "exercises" / "release").rglob("*.ipynb"))
+    assert released and sorted(p.relative_to(dist / "exercises").as_posix()
+                               for p in (dist / "exercises" / "release").rglob("*.ipynb")) == released
+    assert "no solutions" in (dist / "README.md").read_text(encoding="utf-8")
+
+
+def test_student_copy_holds_no_instructor_material(dist: Path) -> None:
+    for rel in ("exercises/source", "exercises/keys", "exercises/rubrics", "exercises/nbgrader_config.py",
+                "exercises/README.md", "tests", "bench"):
+        assert not (dist / rel).exists(), rel
+    assert studentdist.check(dist, REPO) == []
+    # The same check, run from the command line, is what an instructor runs before handing out.
+    done = subprocess.run([sys.executable, "-m", "backchannels.studentdist", "check", str(dist),
+                           "--repo", str(REPO)], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+
+
+def test_student_copy_is_a_git_repository_with_one_clean_commit(dist: Path) -> None:
+    status = subprocess.run(["git", "-C", str(dist), "status", "--porcelain"], capture_output=True,
+                            text=True, check=True).stdout
+    assert status == ""
+    tracked = subprocess.run(["git", "-C", str(dist), "ls-files"], capture_output=True, text=True,
+                             check=True).stdout.split()
+    assert "exercises/release/ps1_concepts/ps1_concepts.ipynb" in tracked
+    assert not [t for t in tracked if t.startswith("exercises/source")]
+
+
+def test_secret_lines_come_from_the_instructor_sources_and_not_the_release() -> None:
+    secrets = studentdist.secret_lines(REPO)
+    sources = "".join(p.read_text(encoding="utf-8") for p in (REPO / "exercises" / "source").rglob("*.ipynb"))
+    released = "".join(p.read_text(encoding="utf-8") for p in (REPO / "exercises" / "release").rglob("*.ipynb"))
+    assert len(secrets) > 20
+    for line in secrets:
+        escaped = json.dumps(line, ensure_ascii=False)[1:-1]
+        assert escaped in sources, line
+        assert escaped not in released, line
+
+
+@pytest.mark.parametrize("leak", ["source_notebook", "solution_line", "keys_file", "filled_answer"])
+def test_check_catches_each_kind_of_leak(dist: Path, tmp_path: Path, leak: str) -> None:
+    copy = tmp_path / "copy"
+    shutil.copytree(dist, copy, ignore=shutil.ignore_patterns(".git"))
+    source_nb = REPO / "exercises" / "source" / "ps1_concepts" / "ps1_concepts.ipynb"
+    if leak == "source_notebook":  # the instructor's notebook under an innocent name
+        shutil.copy(source_nb, copy / "notebooks" / "extra_practice.ipynb")
+        expected = "marker"
+    elif leak == "solution_line":  # one answer line pasted into the package
+        line = sorted(studentdist.secret_lines(REPO), key=len)[-1]
+        with open(copy / "src" / "backchannels" / "cases.py", "a", encoding="utf-8") as handle:
+            handle.write(f"\n# {line}\n")
+        expected = "instructor solution"
+    elif leak == "keys_file":
+        (copy / "exercises" / "keys").mkdir()
+        (copy / "exercises" / "keys" / "ps1_key.md").write_text("answers\n", encoding="utf-8")
+        expected = "instructor-only"
+    else:  # an answer cell with an answer in it (markers removed, so only the cell check sees it)
+        nb_path = copy / "exercises" / "release" / "ps1_concepts" / "ps1_concepts.ipynb"
+        nb = json.loads(nb_path.read_text(encoding="utf-8"))
+        cell = next(c for c in nb["cells"] if c["metadata"].get("nbgrader", {}).get("solution")
+                    and c["cell_type"] == "code")
+        cell["source"] = "answer_q1 = {'a': 'back_channel'}\n"
+        nb_path.write_text(json.dumps(nb), encoding="utf-8")
+        expected = "more than the stub"
+    problems = studentdist.check(copy, REPO)
+    assert any(expected in p for p in problems), problems
+
+
+def test_the_repository_itself_is_not_a_student_copy() -> None:
+    problems = studentdist.check(REPO / "exercises", REPO)
+    assert any("BEGIN SOLUTION" in p for p in problems)
+
+
+def test_build_refuses_to_write_into_the_repository() -> None:
+    with pytest.raises(ValueError, match="refusing"):
+        studentdist.build(REPO, REPO / "notebooks")
