@@ -87,9 +87,18 @@ def _split_sections(notebook: NotebookNode) -> None:
     notebook.cells = cells
 
 
+LINE_CHARS = 90  # characters in one line of slide text at the projector type scale
+
+
+def _cost(text: str) -> int:
+    """Return the room a block of list markdown takes, in characters of slide text."""
+    return sum(max(len(line), LINE_CHARS) + sum(LINE_CHARS for w in line.split() if len(w) > 40)
+               for line in text.splitlines() if line.strip())
+
+
 def _split_long_list(source: str) -> list[str]:
     """Return a long markdown list cut between items into parts of at most SLIDE_MAX_CHARS."""
-    if len(source) <= SLIDE_MAX_CHARS:
+    if _cost(source) <= SLIDE_MAX_CHARS:
         return [source]
     lines = source.splitlines()
     heading = lines[0] if lines and lines[0].startswith("#") else ""
@@ -105,7 +114,9 @@ def _split_long_list(source: str) -> list[str]:
         blocks.append("\n".join(current))
     parts, part = [], ""
     for block in blocks:
-        if part and len(part) + len(block) > SLIDE_MAX_CHARS and block.lstrip().startswith(("- ", "* ")):
+        # A list item takes at least a full line on the slide, and a long address a line of its own.
+        cost = max(len(block), LINE_CHARS) + sum(LINE_CHARS for word in block.split() if len(word) > 40)
+        if part and _cost(part) + cost > SLIDE_MAX_CHARS and block.lstrip().startswith(("- ", "* ")):
             parts.append(part)
             part = (heading + " (continued)\n\n" if heading else "") + block.lstrip("\n")
         else:

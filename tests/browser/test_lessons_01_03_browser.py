@@ -11,7 +11,8 @@ import pytest
 
 from tests.support.lab import LabServer, cell_errors, open_notebook, run_all_cells
 
-RESULTS = Path(__file__).resolve().parents[2] / "test-results"
+REPO = Path(__file__).resolve().parents[2]
+RESULTS = REPO / "test-results"
 LESSONS = ["01_what_is_a_back_channel", "02_why_back_channels", "03_costs_and_risks"]
 
 
@@ -40,18 +41,31 @@ def _open_and_run(page: Any, server: LabServer, lesson: str) -> None:
     assert cell_errors(page) == []
 
 
-# For each lesson: (words of a question's prompt, words of its correct option).
-EXERCISES = {
-    "01_what_is_a_back_channel": ("in the scholarly sense", "Talks that the parties' leaders authorise"),
-    "02_why_back_channels": ("what is the **main** benefit", "It takes the talks out of the sight"),
-    "03_costs_and_risks": ("forum shopping** mean", "A party picks the channel that suits it best"),
-}
+def _first_single_choice(lesson: str) -> tuple[str, str]:
+    """Return (the start of the prompt, the right option's text) of the lesson's first single-choice question.
+
+    Read from the bank and the notebook, so rewording or retiring a question never breaks this test.
+    """
+    import json
+    import re
+
+    from backchannels.quiz.bank import SingleChoice, load_bank
+
+    nb = json.loads((REPO / "notebooks" / f"{lesson}.ipynb").read_text(encoding="utf-8"))
+    shown = [qid for cell in nb["cells"] for qid in
+             re.findall(r'show_question\("([^"]+)"\)', "".join(cell["source"]))]
+    bank = {q.id: q for q in load_bank(lesson[:2]).questions}
+    question = next(bank[qid] for qid in shown if isinstance(bank.get(qid), SingleChoice))
+    right = next(o for o in question.options if o.correct)
+    def plain(text: str) -> str:
+        return re.sub(r"[*_`]", "", text).split("\n")[0][:40]
+
+    return plain(question.prompt), plain(right.text)
 
 
 def _answer_exercise(page: Any, lesson: str) -> str:
     """Pick the correct option of the lesson's chosen question, press Check, return the feedback."""
-    prompt, option = EXERCISES[lesson]
-    prompt = prompt.replace("**", "")
+    prompt, option = _first_single_choice(lesson)
     question = page.locator(".bc-question", has_text=prompt).first
     question.scroll_into_view_if_needed()
     question.locator(".widget-radio-box label", has_text=option).first.click()

@@ -1,6 +1,6 @@
 """Answers as data: the test cells send them out of the student's kernel, the grader compares them.
 
-A homework test cell ends with a hidden ``submit("ps1_q1", answer_q1)``. In the student's kernel
+A homework test cell ends with a hidden ``submit(question_id, answer)``. In the student's kernel
 that only turns the answer into plain JSON and displays it under :data:`MIME`; no expected value
 is ever in the kernel. nbgrader, outside the sandbox, then compares that JSON with the answer key
 (made by running the instructor's solutions the same way) and writes the points as the cell's
