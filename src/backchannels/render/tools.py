@@ -36,12 +36,12 @@ class Tool:
 
 TOOLS: dict[str, Tool] = {
     tool.call: tool for tool in (
-        Tool("model_explorer", "Model explorer", ("backchannels.model.widgets", "backchannels.model_widgets"),
+        Tool("model_explorer", "Model explorer", ("backchannels.model.widgets",),
              "move the sliders and watch the verdict and the chart change"),
         Tool("case_browser", "Case browser", ("backchannels.cases",),
              "choose any case from the list to read its card"),
         Tool("show_legality_analyser", "Legality analyser",
-             ("backchannels.law.widgets", "backchannels.legal_widgets"),
+             ("backchannels.law.widgets",),
              "describe a scenario or load one of the prepared ones and read the legal walk-through"),
         Tool("show_argument_builder", "Argument builder", ("backchannels.debate",),
              "pick evidence cards and build your argument"),
