@@ -34,7 +34,7 @@ RIGHT = {  # the instructor's answers, cell by cell
     "ps1_q3": 'answer_q3 = {"a": "not_authorised", "b": "none", "c": "not_secret", "d": "none", '
               '"e": "not_between_parties"}',
     "ps1_q4": 'answer_q4 = {"B", "D", "E"}',
-    "ps1_q5": 'answer_q5 = {"B", "D"}',
+    "ps1_q5": 'answer_q5 = {"A", "C"}',
 }
 
 
