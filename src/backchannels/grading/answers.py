@@ -26,10 +26,8 @@ def encode(value: Any, depth: int = 0) -> Any:
     """Return ``value`` as plain JSON data (sets tagged, tuples as lists), whatever its class."""
     if depth > 20:
         raise ValueError("the answer is nested too deeply")
-    if value is None or type(value) is bool:
+    if value is None or type(value) is bool:  # bool cannot be subclassed
         return value
-    if isinstance(value, bool):
-        return bool.__bool__(value)
     if isinstance(value, int):
         return int.__index__(value)
     if isinstance(value, float):

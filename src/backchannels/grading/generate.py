@@ -146,11 +146,6 @@ def _cached_key(course: Path) -> Path:
     return _cached_gradebook(course).with_suffix(".key.json")
 
 
-def _cell_text(source: Any) -> str:
-    """Return a cell source as one string."""
-    return "".join(source) if isinstance(source, list) else str(source)
-
-
 def build_key(course: Path) -> dict[str, Any]:
     """Run the instructor's solutions once and record what each test cell submits.
 
