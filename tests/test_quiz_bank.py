@@ -413,7 +413,7 @@ def test_04_q19_states_the_case_data_correctly():
         return NUMBER_WORDS[outcomes.count("agreement")], NUMBER_WORDS[len(outcomes)]
 
     state, direct = agreements("via_state_intermediary"), agreements("direct_secret")
-    question = load_bank("04").question("04_q19")
+    question = load_bank("05").question("04_q19")
     prompt = " ".join(question.prompt.split())
     assert f"{state[0]} of the {state[1]} channels that ran through a third state ended in an agreement" in prompt
     assert f"against {direct[0]} of the {direct[1]} direct secret channels" in prompt
@@ -429,7 +429,7 @@ def test_04_q23_facts_state_the_case_data_correctly():
     rows = _case_rows()
     state = [r for r in rows if r["channel_type"] == "via_state_intermediary"]
     direct = [r for r in rows if r["channel_type"] == "direct_secret"]
-    facts = [" ".join(f.text.split()) for f in load_bank("04").question("04_q23").facts]
+    facts = [" ".join(f.text.split()) for f in load_bank("05").question("04_q23").facts]
     count = lambda group: sum(r["outcome"] == "agreement" for r in group)  # noqa: E731
     assert facts[0].startswith(
         f"{NUMBER_WORDS[count(state)].capitalize()} of the {NUMBER_WORDS[len(state)]} third-state channels"
@@ -444,7 +444,7 @@ def test_04_q23_facts_state_the_case_data_correctly():
 def test_04_q12_key_is_computed_from_the_case_data():
     """04_q12's key is the RFK–Dobrynin channel's years to disclosure in data/cases.csv."""
     row = next(r for r in _case_rows() if r["case_id"] == "cmc_rfk_dobrynin_1962")
-    question = load_bank("04").question("04_q12")
+    question = load_bank("05").question("04_q12")
     years = int(row["became_public_year"]) - int(row["start_year"])
     assert question.answer == years
     assert f"{row['became_public_year']} − {row['start_year']} = {years}" in question.explanation
@@ -477,7 +477,7 @@ def test_module_notebooks_show_only_questions_the_banks_define():
     assert notebook_id_problems(list(load_all_banks())) == []
 
 
-@pytest.mark.parametrize("lesson", ["00", "01", "02", "03", "04", "05", "06"])
+@pytest.mark.parametrize("lesson", ["00", "01", "02", "03", "04", "05", "06", "07"])
 def test_bank_objectives_are_the_notebooks_objectives_word_for_word(lesson):
     """The bank assesses the objectives the student reads: same wording, same number, same order."""
     import json
@@ -510,5 +510,5 @@ def test_04_q25_pairs_differ_as_the_question_says():
     assert len(differences("iran_contra_1985", "oslo_channel_1993")) >= 3
     assert rows["cmc_rfk_dobrynin_1962"]["legal_issue"] == rows["kissinger_le_duc_tho_1969"]["legal_issue"] == "none"
     assert differences("cmc_rfk_dobrynin_1962", "kissinger_le_duc_tho_1969") == [2]
-    question = load_bank("04").question("04_q25")
+    question = load_bank("05").question("04_q25")
     assert next(o for o in question.options if o.correct).text.startswith("Oslo and the US–Cuba talks")

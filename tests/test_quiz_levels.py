@@ -140,7 +140,7 @@ def test_check_prints_the_per_lesson_table(capsys):
     assert cli.main(["check"]) == 0
     out = capsys.readouterr().out
     assert "| lesson | remember | understand | apply | analyse | evaluate | create | assessed | apply+ |" in out
-    for lesson in ("00", "01", "02", "03", "04", "05", "06", "all"):
+    for lesson in ("00", "01", "02", "03", "04", "05", "06", "07", "all"):
         assert re.search(rf"^\| {lesson} \| \d+ \| \d+ \| \d+ \| \d+ \| \d+ \| \d+ \| \d+ \| \d+% \|$", out, re.M)
 
 

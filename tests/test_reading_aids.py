@@ -13,7 +13,7 @@ from backchannels import glossary
 from backchannels.references import BIB_END, BIB_START, expected_closing, get_reference
 
 REPO = Path(__file__).resolve().parents[1]
-LESSONS = sorted((REPO / "notebooks").glob("0[0-4]_*.ipynb"))
+LESSONS = sorted((REPO / "notebooks").glob("0[0-5]_*.ipynb"))
 RAW_KEY = re.compile(r"`[a-z][a-z0-9_]*\d[a-z0-9_]*`")  # `wanisstjohn2006backchannel`-style keys
 
 

@@ -1,4 +1,4 @@
-"""Lesson 04 helpers: a timeline of the cases, summary cards, a case browser and comparisons.
+"""Lessons 04 and 05 helpers: a timeline of the cases, summary cards, a case browser and comparisons.
 
 Every function takes the case and event tables as optional arguments; when they are left out, the
 tables come from ``backchannels.data`` (``load_cases()``, ``load_events()``). Passing your own

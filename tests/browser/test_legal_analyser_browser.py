@@ -40,7 +40,7 @@ def _select(container: Any, label_text: str, option_label: str) -> None:
 
 def test_student_sets_up_a_transition_scenario_and_reads_the_conclusion(
         lab: LabServer, page: Any, results_dir: Path) -> None:
-    open_notebook(page, lab, "notebooks/05_the_law.ipynb")
+    open_notebook(page, lab, "notebooks/06_the_law.ipynb")
     _run_all_until(page, ".bc-legal-analyser")
     assert cell_errors(page) == []
     # JupyterLab may re-attach a cell's output while scrolling; pick the rendered copy and wait for it.
@@ -94,7 +94,7 @@ def test_student_sets_up_a_transition_scenario_and_reads_the_conclusion(
 
 
 def test_student_builds_a_case_and_sees_warnings(lab: LabServer, page: Any, results_dir: Path) -> None:
-    open_notebook(page, lab, "notebooks/06_debate_workshop.ipynb")
+    open_notebook(page, lab, "notebooks/07_debate_workshop.ipynb")
     _run_all_until(page, ".bc-argument-builder")
     cards = page.locator(".bc-evidence-cards").filter(has_text="l_con_6").first
     cards.wait_for(state="visible")

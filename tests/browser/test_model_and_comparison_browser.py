@@ -1,5 +1,5 @@
-"""Lessons 02 and 04 in a real JupyterLab: the model's picture comes before its folded algebra, and the
-comparison in lesson 04 section 9 is driven by dropdowns (no code edit)."""
+"""Lessons 02 and 05 in a real JupyterLab: the model's picture comes before its folded algebra, and the
+comparison in lesson 05 section 4 is driven by dropdowns (no code edit)."""
 
 from __future__ import annotations
 
@@ -33,7 +33,7 @@ def test_model_picture_first_algebra_folded(lab: LabServer, page: Any, results_d
 
 def test_comparison_is_chosen_with_dropdowns(lab: LabServer, page: Any, results_dir: Path) -> None:
     _render_every_cell(lab)
-    open_notebook(page, lab, "notebooks/04_case_studies.ipynb")
+    open_notebook(page, lab, "notebooks/05_comparing_cases.ipynb")
     _start_run(page)
     run_all_cells(page, timeout_ms=180_000)
     assert cell_errors(page) == [], "a cell raised an error"
@@ -51,4 +51,4 @@ def test_comparison_is_chosen_with_dropdowns(lab: LabServer, page: Any, results_
         "(b) => document.querySelector('.bc-comparison-explorer p').textContent !== b", arg=before)
     assert explorer.locator("p").first.inner_text() != before, "ticking the box leaves out doubtful cases"
     page.wait_for_timeout(300)
-    explorer.screenshot(path=str(results_dir / "04_comparison_dropdowns.png"))
+    explorer.screenshot(path=str(results_dir / "05_comparison_dropdowns.png"))

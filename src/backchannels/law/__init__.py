@@ -1,4 +1,4 @@
-"""The law of back channels: rules as data, the legality analyser, lesson 05's figures and the analyser widget.
+"""The law of back channels: rules as data, the legality analyser, lesson 06's figures and the analyser widget.
 
 Modules: :mod:`~backchannels.law.rules` (the law tables in ``data/`` and the values the analyser understands),
 :mod:`~backchannels.law.analyser` (a verdict per law with reasons and citations), :mod:`~backchannels.law.figures`

@@ -1,4 +1,4 @@
-"""Figures for lesson 05: a timeline of the Logan Act's history, rendered as a static image with alt text."""
+"""Figures for lesson 06: a timeline of the Logan Act's history, rendered as a static image with alt text."""
 
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ _NUMBER_WORDS = ["no", "one", "two", "three", "four", "five", "six", "seven", "e
 
 def load_logan_timeline(data_dir: Path | str | None = None) -> list[Entry]:
     """Return the rows of data/logan_timeline.csv, checked against its schema, in year order."""
-    from backchannels.data import load_records  # rows, not a DataFrame: lesson 05 needs no pandas
+    from backchannels.data import load_records  # rows, not a DataFrame: lesson 06 needs no pandas
 
     return sorted(load_records(TIMELINE_TABLE, data_dir), key=lambda entry: entry["year"])
 

@@ -1,4 +1,4 @@
-"""Lessons 05-06: notebooks, question banks and the legal citations agree with each other and with the data."""
+"""Lessons 06-07 (the law, the debate): notebooks, question banks and the legal citations agree with each other and with the data."""
 
 from __future__ import annotations
 
@@ -11,7 +11,9 @@ import pytest
 import yaml
 
 REPO = Path(__file__).resolve().parents[1]
-LESSONS = {"05": "05_the_law.ipynb", "06": "06_debate_workshop.ipynb"}
+LESSONS = {"06": "06_the_law.ipynb", "07": "07_debate_workshop.ipynb"}
+# Question ids keep the lesson numbers they had before lesson 04 was split in two (saved answers use them).
+ID_PREFIX = {"06": "05", "07": "06"}
 
 
 def _cells(number: str) -> list[dict]:
@@ -41,15 +43,15 @@ def test_every_question_is_shown_once_inline_after_its_section(number: str) -> N
     bank = _bank(number)
     ids = [q["id"] for q in bank["questions"]]
     assert len(ids) >= 8 and len(set(ids)) == len(ids)
-    assert all(re.fullmatch(rf"{number}_q\d+", i) for i in ids)
+    assert all(re.fullmatch(rf"{ID_PREFIX[number]}_q\d+", i) for i in ids)
     shown = re.findall(r'show_question\("([^"]+)"\)',
                        "\n".join("".join(c["source"]) for c in _cells(number) if c["cell_type"] == "code"))
     assert sorted(shown) == sorted(ids)
 
 
 def test_banks_have_the_required_question_types() -> None:
-    assert any(q["type"] == "scenario" for q in _bank("05")["questions"])
-    assert any(q["type"] == "reflection" for q in _bank("06")["questions"])
+    assert any(q["type"] == "scenario" for q in _bank("06")["questions"])
+    assert any(q["type"] == "reflection" for q in _bank("07")["questions"])
 
 
 @pytest.mark.parametrize("number", sorted(LESSONS))
@@ -144,8 +146,8 @@ CITATIONS: dict[str, tuple[str, str]] = {
 
 
 def lesson_citations() -> set[str]:
-    """Return every legal citation found in lessons 05-06, their question banks and the evidence cards."""
-    text = _markdown("05") + _markdown("06")
+    """Return every legal citation found in lessons 06-07, their question banks and the evidence cards."""
+    text = _markdown("06") + _markdown("07")
     for number in LESSONS:
         text += (REPO / "data" / "questions" / f"{number}.yml").read_text(encoding="utf-8")
     with open(REPO / "data" / "evidence_cards.csv", encoding="utf-8") as handle:
@@ -176,7 +178,7 @@ def test_every_legal_citation_is_in_legal_sources() -> None:
     assert (REPO / "data" / "legal_sources.csv").exists(), "merge the data branch"
     rows = legal_rows()
     unmapped = sorted(lesson_citations() - set(CITATIONS))
-    assert not unmapped, f"new citations in lessons 05-06; add them to CITATIONS and legal_sources: {unmapped}"
+    assert not unmapped, f"new citations in lessons 06-07; add them to CITATIONS and legal_sources: {unmapped}"
     for citation in lesson_citations():
         source_id, must_contain = CITATIONS[citation]
         assert source_id in rows, f"{citation!r}: no row {source_id!r} in data/legal_sources*.csv"
