@@ -10,7 +10,10 @@ Students get JupyterLab without nbgrader's instructor tools and without the news
 accounts listed as instructors get formgrader, Create Assignment and the course list. Idle
 servers are stopped (jupyterhub-idle-culler) and idle kernels are shut down by each server
 (hub/jupyter/jupyter_server_config.json). The course id and the nbgrader exchange are set for
-everyone. hub/README.md gives the steps; tests/hub/test_hub.py runs this very file.
+everyone. Memory per student is kept down by the students' server configuration (no unused
+extensions, nbgrader loaded on first use, freed memory given back: backchannels.hub_memory), a
+kernelspec without the debugger (hub/jupyter-data, backchannels.hub_kernel) and two malloc arenas
+per process. hub/README.md gives the steps; tests/hub/test_hub.py runs this very file.
 
 Every setting below that differs between hubs is read from an environment variable with a
 default for a real hub, so the test can move ports and folders without another copy:

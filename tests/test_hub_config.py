@@ -127,6 +127,7 @@ def test_zero_to_jupyterhub_values_match_the_hub_configuration() -> None:
     env = values["singleuser"]["extraEnv"]
     assert env["BACKCHANNELS_COURSE_ID"] == "backchannels"
     assert env["JUPYTER_CONFIG_PATH"].endswith("/jupyter")
+    assert env["JUPYTER_PATH"].endswith("/jupyter-data") and env["MALLOC_ARENA_MAX"] == "2"
     assert "jupyter-instructor" in values["hub"]["extraConfig"]["backchannels-instructors"]
 
 

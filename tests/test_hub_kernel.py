@@ -60,3 +60,33 @@ def test_data_module_loads_pybtex_only_when_reading_the_bibliography() -> None:
             "d.bib_entry_problems(d.data_dir())\nprint('pybtex' in sys.modules)\n")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.split() == ["False", "True"]
+
+
+def test_release_free_memory_hands_back_a_freed_heap() -> None:
+    """Freed blocks below the top of the heap stay resident until malloc_trim releases them."""
+    code = r"""
+import sys
+from backchannels.hub_memory import _libc, release_free_memory
+def anon():
+    return sum(int(line.split()[1]) for line in open('/proc/self/smaps_rollup') if line.startswith('Anonymous:'))
+if _libc() is None:
+    print('no glibc'); sys.exit()
+blocks = [bytearray(100_000) for _ in range(600)]  # 60 MB of blocks below glibc's mmap threshold
+pin = bytearray(100_000)                             # keeps the top of the heap in use
+del blocks
+before = anon()
+released = release_free_memory()
+print(released, (before - anon()) // 1024)
+"""
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+    if out == ["no", "glibc"]:
+        pytest.skip("malloc_trim is glibc's; this C library has none")
+    assert out[0] == "True" and int(out[1]) > 40, out  # MiB given back
+
+
+def test_the_student_server_config_enables_the_memory_trim() -> None:
+    server = json.loads((REPO / "hub" / "jupyter" / "jupyter_server_config.json").read_text(encoding="utf-8"))
+    assert server["ServerApp"]["jpserver_extensions"]["backchannels.hub_memory"] is True
+    from backchannels import hub_memory
+
+    assert hub_memory._jupyter_server_extension_points() == [{"module": "backchannels.hub_memory"}]
