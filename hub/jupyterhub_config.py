@@ -10,7 +10,10 @@ Students get JupyterLab without nbgrader's instructor tools and without the news
 accounts listed as instructors get formgrader, Create Assignment and the course list. Idle
 servers are stopped (jupyterhub-idle-culler) and idle kernels are shut down by each server
 (hub/jupyter/jupyter_server_config.json). The course id and the nbgrader exchange are set for
-everyone. hub/README.md gives the steps; tests/hub/test_hub.py runs this very file.
+everyone. Memory per student is kept down by the students' server configuration (no unused
+extensions, nbgrader loaded on first use, freed memory given back: backchannels.hub_memory), a
+kernelspec without the debugger (hub/jupyter-data, backchannels.hub_kernel) and two malloc arenas
+per process. hub/README.md gives the steps; tests/hub/test_hub.py runs this very file.
 
 Every setting below that differs between hubs is read from an environment variable with a
 default for a real hub, so the test can move ports and folders without another copy:
@@ -56,6 +59,7 @@ EXCHANGE = os.environ.get("BACKCHANNELS_EXCHANGE", "/srv/nbgrader/exchange")
 STATE = Path(os.environ.get("BACKCHANNELS_HUB_STATE", "/srv/jupyterhub"))
 STUDENT_CONFIG = HERE / "jupyter"              # everyone: kernel culling, no news, no instructor tools
 INSTRUCTOR_CONFIG = HERE / "jupyter-instructor"  # instructors only: nbgrader's instructor tools back on
+KERNELS = HERE / "jupyter-data"                # the Python kernelspec: ipykernel without debugpy
 
 c = get_config()  # noqa: F821 (provided by JupyterHub)
 
@@ -92,10 +96,16 @@ c.Spawner.environment = {
     "PATH": f"{ENV_BIN}:/usr/local/bin:/usr/bin:/bin",
     # Read after the user's own ~/.jupyter and before the environment's defaults.
     "JUPYTER_CONFIG_PATH": str(STUDENT_CONFIG),
+    # Searched before the environment's share/jupyter: its kernels/python3 replaces ipykernel's
+    # own spec with one that does not load the debugger (backchannels.hub_kernel, 7 MiB a kernel).
+    "JUPYTER_PATH": str(KERNELS),
     # Read by hub/jupyter/nbgrader_config.py, for students and instructors alike.
     "BACKCHANNELS_COURSE_ID": COURSE_ID,
     "BACKCHANNELS_EXCHANGE": EXCHANGE,
     "MPLBACKEND": "Agg",
+    # glibc gives each thread that allocates its own malloc arena (up to 8 per core); two are
+    # enough for a server and a kernel, and fewer arenas keep less freed memory resident.
+    "MALLOC_ARENA_MAX": "2",
 }
 if os.environ.get("BACKCHANNELS_GIT_CONFIG"):
     # git refuses a repository owned by another user (a course repository on this machine)

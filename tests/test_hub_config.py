@@ -36,6 +36,9 @@ def test_hub_runs_each_student_as_themselves_with_culling_and_quiet_logs(monkeyp
     assert c.Spawner.cmd[0].startswith(str(Path(sys.executable).parent))
     assert c.Spawner.environment["PATH"].startswith(str(Path(sys.executable).parent))  # alembic
     assert c.Spawner.environment["JUPYTER_CONFIG_PATH"] == str(HUB / "jupyter")
+    # Memory per student: the kernelspec without debugpy, and two malloc arenas per process.
+    assert (Path(c.Spawner.environment["JUPYTER_PATH"]) / "kernels" / "python3" / "kernel.json").is_file()
+    assert c.Spawner.environment["MALLOC_ARENA_MAX"] == "2"
     assert c.Spawner.environment["BACKCHANNELS_EXCHANGE"] == "/srv/nbgrader/exchange"
     assert c.Authenticator.allowed_users == {"ana", "ben", "ines"}
     assert c.JupyterHub.authenticator_class == "pam"
@@ -124,6 +127,7 @@ def test_zero_to_jupyterhub_values_match_the_hub_configuration() -> None:
     env = values["singleuser"]["extraEnv"]
     assert env["BACKCHANNELS_COURSE_ID"] == "backchannels"
     assert env["JUPYTER_CONFIG_PATH"].endswith("/jupyter")
+    assert env["JUPYTER_PATH"].endswith("/jupyter-data") and env["MALLOC_ARENA_MAX"] == "2"
     assert "jupyter-instructor" in values["hub"]["extraConfig"]["backchannels-instructors"]
 
 

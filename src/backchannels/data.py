@@ -577,13 +577,10 @@ def _list_reference_problems(table: Table, folder: Path) -> list[Problem]:
 
 
 def _bib_errors() -> tuple[type[BaseException], ...]:
-    """Return the exception types that mean 'references.bib cannot be read'."""
+    """Return the exception types that mean 'references.bib cannot be read' (imports pybtex)."""
     from pybtex.exceptions import PybtexError
 
     return (PybtexError, OSError, UnicodeDecodeError, ValueError)
-
-
-_BIB_ERRORS = _bib_errors()
 
 
 def _bib_keys(folder: Path) -> tuple[set[str] | None, list[Problem]]:
@@ -592,7 +589,7 @@ def _bib_keys(folder: Path) -> tuple[set[str] | None, list[Problem]]:
 
     try:
         return set(load_references(folder)), []
-    except _BIB_ERRORS as err:
+    except _bib_errors() as err:
         return None, [
             Problem(
                 str(bib_path(folder)),
@@ -608,7 +605,7 @@ def bib_entry_problems(folder: Path) -> list[Problem]:
 
     try:
         refs = load_references(folder)
-    except _BIB_ERRORS:  # reported by _bib_keys
+    except _bib_errors():  # reported by _bib_keys
         return []
     file, problems = str(bib_path(folder)), []
     for key, ref in refs.items():

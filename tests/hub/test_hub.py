@@ -28,7 +28,8 @@ import pytest
 from backchannels import studentdist
 from backchannels.bench import solution_text
 from tests.support import hub as hubs
-from tests.support.hub import api, course_link, finish_lesson, login_through_link, memory_of, start_lesson
+from tests.support.hub import (api, course_link, finish_lesson, login_through_link, memory_of, start_lesson,
+                                user_processes)
 
 REPO = Path(__file__).resolve().parents[2]
 ASSIGNMENT = "ps1_concepts"
@@ -127,6 +128,9 @@ def test_a_class_on_a_real_jupyterhub(hub_session: Any, browser: Any, results_di
         services = [" ".join(p.cmdline()) for p in psutil.Process(hub.process.pid).children(recursive=True)]
         assert any("jupyterhub_idle_culler" in c for c in services), "the idle culler is not running"
         memory = {name: memory_of(name) for name in hub.students}
+        for name in hub.students:  # each lesson kernel comes from the hub's kernelspec (no debugpy)
+            kernels = [" ".join(p.cmdline()) for p in user_processes(name) if "-f" in p.cmdline()]
+            assert kernels and all("-m backchannels.hub_kernel" in k for k in kernels), kernels
 
         # --- what each student has: a private home, their own progress, no solutions -----------
         for name in hub.students:

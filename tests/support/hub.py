@@ -451,7 +451,9 @@ def memory_of(name: str) -> dict[str, float]:
             info = proc.memory_full_info()  # type: ignore[attr-defined]
         except psutil.Error:
             continue
-        kind = "kernel" if "ipykernel" in cmd else "server" if "jupyterhub-singleuser" in cmd else None
+        # ipykernel's own launcher, or the hub's kernelspec (backchannels.hub_kernel: no debugpy)
+        kind = ("kernel" if "ipykernel" in cmd or "backchannels.hub_kernel" in cmd
+                else "server" if "jupyterhub-singleuser" in cmd else None)
         if kind:
             found[f"{kind}_rss"] += info.rss / 2**20
             found[f"{kind}_uss"] += info.uss / 2**20
@@ -501,6 +503,9 @@ def measure_class(repo: Path, browser: Any, lesson: str, students: int = 3,
                     result["timings"][f"{name}: link to answered"] = time.monotonic() - t
                 time.sleep(2)  # let servers and kernels settle after the last messages
                 result["students"] = {name: memory_of(name) for name in session.students}
+                missing = [name for name, m in result["students"].items() if not m["kernels"] or not m["server_uss"]]
+                if missing:  # a process not recognised would count as zero memory
+                    raise RuntimeError(f"no Jupyter server or lesson kernel found for {', '.join(missing)}")
                 hub_proc = psutil.Process(session.process.pid) if session.process else None
                 result["hub_rss"] = hub_proc.memory_info().rss / 2**20 if hub_proc else 0.0
                 proxy = [p for p in (hub_proc.children(recursive=True) if hub_proc else [])
