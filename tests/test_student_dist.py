@@ -47,6 +47,16 @@ def test_student_copy_holds_no_instructor_material(dist: Path) -> None:
     assert done.returncode == 0, done.stderr
 
 
+def test_student_lessons_drop_the_instructor_notes_and_keep_everything_else(dist: Path) -> None:
+    for path in sorted((REPO / "notebooks").glob("[0-9][0-9]_*.ipynb")):
+        theirs = json.loads((dist / "notebooks" / path.name).read_text(encoding="utf-8"))["cells"]
+        ours = json.loads(path.read_text(encoding="utf-8"))["cells"]
+        kept = [c for c in ours if "instructor" not in c.get("metadata", {}).get("tags", [])]
+        assert [c["source"] for c in theirs] == [c["source"] for c in kept], path.name
+    assert any(len(kept) < len(ours) for ours, kept in [(json.loads((REPO / "notebooks" / n).read_text())["cells"],
+               json.loads((dist / "notebooks" / n).read_text())["cells"]) for n in ("04_case_studies.ipynb",)])
+
+
 def test_student_copy_is_a_git_repository_with_one_clean_commit(dist: Path) -> None:
     status = subprocess.run(["git", "-C", str(dist), "status", "--porcelain"], capture_output=True,
                             text=True, check=True).stdout
@@ -68,7 +78,7 @@ def test_secret_lines_come_from_the_instructor_sources_and_not_the_release() -> 
         assert escaped not in released, line
 
 
-@pytest.mark.parametrize("leak", ["source_notebook", "solution_line", "keys_file", "filled_answer"])
+@pytest.mark.parametrize("leak", ["source_notebook", "solution_line", "keys_file", "filled_answer", "instructor_notes"])
 def test_check_catches_each_kind_of_leak(dist: Path, tmp_path: Path, leak: str) -> None:
     copy = tmp_path / "copy"
     shutil.copytree(dist, copy, ignore=shutil.ignore_patterns(".git"))
@@ -85,6 +95,9 @@ def test_check_catches_each_kind_of_leak(dist: Path, tmp_path: Path, leak: str) 
         (copy / "exercises" / "keys").mkdir()
         (copy / "exercises" / "keys" / "ps1_key.md").write_text("answers\n", encoding="utf-8")
         expected = "instructor-only"
+    elif leak == "instructor_notes":  # a lesson copied over with its expected answers
+        shutil.copy(REPO / "notebooks" / "04_case_studies.ipynb", copy / "notebooks" / "04_case_studies.ipynb")
+        expected = "instructor notes"
     else:  # an answer cell with an answer in it (markers removed, so only the cell check sees it)
         nb_path = copy / "exercises" / "release" / "ps1_concepts" / "ps1_concepts.ipynb"
         nb = json.loads(nb_path.read_text(encoding="utf-8"))

@@ -58,6 +58,8 @@ MARKERS = tuple(f"{edge} {what}" for what in ("SOLUTION", "HIDDEN TESTS", "MARK 
 # Short code lines of plain words ("except ValueError:", "return result") occur in any program.
 _GENERIC = re.compile(r"[A-Za-z_ .():,]{0,29}")
 STUBS = ("YOUR CODE HERE", "YOUR ANSWER HERE", "raise NotImplementedError()")
+# Lesson cells with this tag hold instructor notes (plans, expected answers): students' copies drop them.
+INSTRUCTOR_TAG = "instructor"
 # A solution line shorter than this (after stripping) is too generic to count as a leak ("}", "pass").
 MIN_SECRET_CHARS = 16
 
@@ -77,7 +79,8 @@ that give feedback, a sourced data set, and the homework assignments your instru
 Start with `notebooks/00_start_here.ipynb`. Homework: `exercises/release/<assignment>/`; on a hub
 with nbgrader, fetch and submit it from the *Assignments* tab instead.
 
-This copy was generated from the course repository (`make student-dist`); it holds no solutions.
+This copy was generated from the course repository (`make student-dist`); it holds no solutions
+and no instructor notes.
 Text, questions and data: CC BY 4.0 (LICENSE-CONTENT.md); code: MIT (LICENSE).
 """
 
@@ -126,6 +129,8 @@ def build(repo: Path, out: Path, git: bool = False) -> list[str]:
         target = out / rel
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(repo / rel, target)
+        if _is_lesson(rel):
+            _drop_instructor_notes(target)
     (out / "README.md").write_text(STUDENT_README, encoding="utf-8")
     files.append("README.md")
     # Everyone on a hub may read the copy; nothing in it is secret (check() proves it).
@@ -141,6 +146,18 @@ def build(repo: Path, out: Path, git: bool = False) -> list[str]:
     if git:
         _commit(out)
     return sorted(files)
+
+
+def _is_lesson(rel: str) -> bool:
+    """Return whether a repository path is a lesson notebook."""
+    return rel.startswith("notebooks/") and rel.endswith(".ipynb")
+
+
+def _drop_instructor_notes(path: Path) -> None:
+    """Remove the cells tagged ``instructor`` (teaching plans, expected answers) from a lesson copy."""
+    notebook = json.loads(path.read_text(encoding="utf-8"))
+    notebook["cells"] = [c for c in notebook["cells"] if INSTRUCTOR_TAG not in c.get("metadata", {}).get("tags", [])]
+    path.write_text(json.dumps(notebook, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
 def _commit(folder: Path) -> None:
@@ -219,6 +236,11 @@ def check(folder: Path, repo: Path | None = None) -> list[str]:
             text = path.read_text(encoding="utf-8")
         except (UnicodeDecodeError, OSError):
             continue  # images, fonts: cannot hold a solution line
+        if path.suffix == ".ipynb" and _is_lesson(rel):
+            tagged = [n for n, c in enumerate(json.loads(text).get("cells", []), start=1)
+                      if INSTRUCTOR_TAG in c.get("metadata", {}).get("tags", [])]
+            if tagged:
+                problems.append(f"{rel}: cell {tagged[0]} holds instructor notes (expected answers)")
         if path.suffix == ".ipynb":
             for number, (meta, lines) in enumerate(_notebook_lines(path), start=1):
                 body = "\n".join(lines)
