@@ -191,15 +191,17 @@ def test_card_rejects_unknown_case_and_format() -> None:
         bc.case_card("alpha", CASES, EVENTS, fmt="pdf")
 
 
-def test_card_formats_bib_keys_through_references(monkeypatch: pytest.MonkeyPatch) -> None:
-    import sys
-    import types
+def test_card_cites_bib_keys_as_author_year_linked_to_the_address() -> None:
+    from backchannels.references import cite, format_reference, load_references
 
-    fake = types.ModuleType("backchannels.references")
-    fake.format_reference = lambda key: f"Formatted {key}"  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "backchannels.references", fake)
-    table = CASES.assign(source_keys=["k1", "k2;k3", "", None])
-    assert bc.case_card_data("alpha", table, EVENTS)["sources"][:2] == ["Formatted k2", "Formatted k3"]
+    key = next(k for k, r in load_references().items() if r.get("url"))
+    table = CASES.assign(source_keys=["k1", f"{key};not_a_key_1900", "", None])
+    card = bc.case_card_data("alpha", table, EVENTS)
+    assert card["sources"][:2] == [format_reference(key), "not_a_key_1900"]
+    html = bc.case_card("alpha", table, EVENTS)
+    assert f">{cite(key)}</a>" in html and f'href="{load_references()[key].get("url")}"' in html
+    assert key not in bc.re.sub(r"<[^>]*>", "", html), "the raw key shows on the card"
+    assert "not_a_key_1900" in html, "an unknown key still shows, as written"
 
 
 # ---------------------------------------------------------------- browser

@@ -364,6 +364,26 @@ def _source_lines(row: pd.Series) -> list[str]:
     return lines
 
 
+def _source_items_html(row: pd.Series) -> list[str]:
+    """Return the case's sources as HTML list items: 'Author Year' (linked to its address) and the title."""
+    from backchannels.references import get_reference
+    from backchannels.render.citations import short_cite_html
+
+    items: list[str] = []
+    key_col = next((c for c in _SOURCE_KEY_COLUMNS if c in row.index), None)
+    for key in as_list(row[key_col]) if key_col is not None else []:
+        try:
+            title = get_reference(key).get("title").rstrip(".")
+        except (OSError, KeyError, ValueError):  # an unknown key still shows, as written
+            items.append(html.escape(key))
+            continue
+        items.append(f"{short_cite_html(key)}: {html.escape(title)}")
+    for col in ("source_url", "source_urls"):
+        if col in row.index:
+            items.extend(_linkify(u) for u in as_list(row[col]))
+    return items
+
+
 def case_card_data(case_id: str, cases: pd.DataFrame | None = None,
                    events: pd.DataFrame | None = None) -> dict[str, Any]:
     """Return the facts of one case's summary card as a dictionary of plain strings and lists."""
@@ -398,6 +418,7 @@ def case_card_data(case_id: str, cases: pd.DataFrame | None = None,
         "how_public": str(how) if isinstance(how, str) and how.strip() else "",
         "legal_issue": _label(LEGAL_LABELS, row.get("legal_issue")),
         "sources": _source_lines(row),
+        "sources_html": _source_items_html(row),
     }
 
 
@@ -434,7 +455,7 @@ def case_card(case_id: str, cases: pd.DataFrame | None = None, events: pd.DataFr
     if card["events"]:
         happened += ("<p><b>Key events</b></p><ul>"
                      + "".join(f"<li><b>{esc(d)}</b>: {esc(e)}</li>" for d, e in card["events"]) + "</ul>")
-    sources = "".join(f"<li>{_linkify(s)}</li>" for s in card["sources"]) or f"<li>{NOT_CODED}</li>"
+    sources = "".join(f"<li>{s}</li>" for s in card["sources_html"]) or f"<li>{NOT_CODED}</li>"
     return (f'<article class="bc-case-card" aria-label="Summary card: {esc(card["name"], quote=True)}" '
             f'tabindex="0" style="border:1px solid #999;border-radius:6px;padding:8px 14px;font-size:15px;'
             f'line-height:1.45;max-height:560px;overflow-y:auto">'
