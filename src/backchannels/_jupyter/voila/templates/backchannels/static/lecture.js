@@ -138,6 +138,34 @@
     return added;
   }
 
+  // An output made of parts (the lesson 04 timeline, one figure per era: .bc-slide-parts >
+  // .bc-slide-part) shows one part per slide, each at the slide's full size; a page shows them
+  // one under the other. Only slides without live controls are split (a widget cannot be copied).
+  function splitParts() {
+    var added = false;
+    leafSlides().forEach(function (section) {
+      var groups = section.querySelectorAll(".bc-slide-parts");
+      if (groups.length !== 1 || section.querySelector(CONTROL) || section.dataset.bcParts) { return; }
+      var parts = groups[0].querySelectorAll(":scope > .bc-slide-part");
+      if (parts.length < 2) { return; }
+      var holder = groups[0].closest(".jp-Cell") || groups[0].parentElement;
+      var after = section;
+      for (var n = 1; n < parts.length; n++) {
+        var copy = document.createElement("section");
+        var part = holder.cloneNode(true);
+        var kept = part.querySelectorAll(".bc-slide-parts > .bc-slide-part");
+        for (var i = kept.length - 1; i >= 0; i--) { if (i !== n) { kept[i].remove(); } }
+        copy.appendChild(part);
+        after.parentNode.insertBefore(copy, after.nextSibling);
+        after = copy;
+      }
+      for (var j = parts.length - 1; j >= 1; j--) { parts[j].remove(); }
+      section.dataset.bcParts = String(parts.length);
+      added = true;
+    });
+    return added;
+  }
+
   function fitCurrent() { fit(window.Reveal && Reveal.getCurrentSlide && Reveal.getCurrentSlide()); }
 
   // Fit every slide once (tests and the overview use it); each slide is shown while measured.
@@ -167,7 +195,8 @@
       keyboardCondition: function (event) { return !onControl(event.target); },
       plugins: window.RevealNotes ? [window.RevealNotes] : []
     }).then(function () {
-      if (splitTables()) { Reveal.sync(); }
+      var split = splitParts();
+      if (splitTables() || split) { Reveal.sync(); }
       fitCurrent(); watch();
       document.documentElement.classList.add("bc-deck-ready");
     });
@@ -178,7 +207,8 @@
     new MutationObserver(function () {
       clearTimeout(quiet);
       quiet = setTimeout(function () {
-        if (splitTables()) { Reveal.sync(); fitCurrent(); }
+        var split = splitParts();
+        if (splitTables() || split) { Reveal.sync(); fitCurrent(); }
       }, 1000);
     }).observe(document.querySelector(".reveal .slides"), {childList: true, subtree: true});
     Reveal.on("fragmentshown", fitCurrent);
