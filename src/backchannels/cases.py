@@ -339,7 +339,7 @@ def timeline_figure(cases: pd.DataFrame | None = None, events: pd.DataFrame | No
     # Names are figure texts (drawn over both panels), from the left edge of the plot area.
     place = blended_transform_factory(fig.transFigure, axes[0].transData)
     for row, (top, lines) in enumerate(zip(tops, names)):
-        fig.text(0.025, top + 0.1, "\n".join(lines), transform=place, ha="left", va="top", fontsize=size.label,
+        fig.text((size.tick * 1.3 + 8) / 72 / size.width, top + 0.1, "\n".join(lines), transform=place, ha="left", va="top", fontsize=size.label,
                  gid=f"bc-case-name-{row}",
                  linespacing=1.15, zorder=5, bbox={"boxstyle": "square,pad=0.05", "facecolor": "white",
                                                    "edgecolor": "none", "alpha": 0.85})
@@ -354,7 +354,8 @@ def timeline_figure(cases: pd.DataFrame | None = None, events: pd.DataFrame | No
     ]
     fig.legend(handles=handles, loc="lower center", ncol=size.legend_columns, fontsize=size.tick, frameon=False,
                bbox_to_anchor=(0.5, 0.0), handlelength=1.5, columnspacing=1.2)
-    fig.subplots_adjust(left=0.02, right=0.98, top=1 - top_in / height, bottom=bottom_in / height)
+    side = (size.tick * 1.3 + 4) / 72 / size.width  # room for half a year label at either end
+    fig.subplots_adjust(left=side, right=1 - side, top=1 - top_in / height, bottom=bottom_in / height)
     return fig
 
 

@@ -7,7 +7,7 @@
 (function () {
   "use strict";
   var WIDTH = 1280, HEIGHT = 720;
-  var CONTROL = "input, select, textarea, button, [role=slider], [role=radio], [role=listbox]," +
+  var CONTROL = "input, select, textarea, button, summary, [role=slider], [role=radio], [role=listbox]," +
     " [role=option], [contenteditable=''], [contenteditable=true], .noUi-handle";
 
   function onControl(target) {
@@ -205,10 +205,11 @@
     // has been quiet for a second.
     var quiet = null;
     new MutationObserver(function () {
+      // Parts need no measuring: split them as soon as they are drawn, so no slide ever holds all.
+      if (splitParts()) { Reveal.sync(); fitCurrent(); }
       clearTimeout(quiet);
       quiet = setTimeout(function () {
-        var split = splitParts();
-        if (splitTables() || split) { Reveal.sync(); fitCurrent(); }
+        if (splitTables()) { Reveal.sync(); fitCurrent(); }
       }, 1000);
     }).observe(document.querySelector(".reveal .slides"), {childList: true, subtree: true});
     Reveal.on("fragmentshown", fitCurrent);
