@@ -297,10 +297,22 @@ def test_lecture_analyser_fits_its_slide_at_a_readable_scale_and_keeps_keys_on_i
     assert result.locator("details.bc-law-elements[open]").count() == 1, "Enter did not open the fold"
     changed = page.evaluate("() => { window.bcLecture.fit(Reveal.getCurrentSlide()); return parseFloat(Reveal.getCurrentSlide().dataset.bcFit); }")
     page.screenshot(path=str(results_dir / "layout-lecture-analyser-changed-1280x720.png"))
+    # Every prepared scenario (descriptions, more laws engaged, notes) still fits at a readable scale.
+    preset = page.locator("section.present .bc-legal-controls select").first
+    fold_closed = "() => document.querySelectorAll('section.present details[open]').forEach(d => d.open = false)"
+    presets = {}
+    for index in range(1, preset.evaluate("s => s.options.length")):
+        preset.select_option(index=index)
+        page.wait_for_timeout(400)
+        page.evaluate(fold_closed)
+        presets[preset.evaluate("s => s.value")] = page.evaluate(go)
+    worst = min(presets, key=presets.get)
+    assert presets[worst] >= ANALYSER_SCALE, f"with scenario {worst} the analyser fits only at {presets[worst]:.0%}"
     page.keyboard.press("Escape")
     page.keyboard.press("ArrowRight")
     assert page.evaluate("() => Reveal.getIndices()") != here, "after Esc the right arrow should move the deck"
-    print(f"analyser scale: {scales} default, {changed} after a change with a fold open")
+    print(f"analyser scale: {scales} default, {changed} after a change with a fold open, "
+          f"{min(presets.values())} to {max(presets.values())} over {len(presets)} scenarios")
     found = serious_violations(page, {"include": [[".reveal .slides .bc-legal-analyser"]]})
     assert not found, describe(found)
 

@@ -134,9 +134,11 @@ class LegalityAnalyser(widgets.VBox):
         for fact, box in self.facts.items():
             box.value = row.scenario.has(fact)
         self._loading = False
+        # The expected reasoning is folded: it answers the question the scenario asks.
         self.description.value = (f"<p style='max-width:62em'><i>{escape(row.description)}</i></p>"
-                                  f"<p style='max-width:62em'><small><b>Expected reasoning (data/scenarios.csv):"
-                                  f"</b> {escape(row.reason)}</small></p>")
+                                  "<details class='bc-legal-expected' style='max-width:62em'><summary "
+                                  "style='cursor:pointer'><small><b>Expected reasoning</b> (data/scenarios.csv)"
+                                  f"</small></summary><p><small>{escape(row.reason)}</small></p></details>")
         self.result.value = analysis_html(self.analysis())
 
 

@@ -65,6 +65,25 @@
       zoom = Math.floor(zoom * need * 1000) / 1000;
       cells.forEach(function (c) { c.style.zoom = String(zoom); });
     }
+    // Shrunk content is laid out wider, so its text wraps into fewer lines and it may fit at a
+    // larger zoom than the estimate: look for the largest zoom that still fits (never below it).
+    if (zoom < 1) {
+      var low = zoom, high = 1;
+      var fitsAt = function (z) {
+        cells.forEach(function (c) { c.style.zoom = String(z); });
+        var size = contentSize(section, cells);
+        // (The same test as the estimate's: a cell is always as wide as the slide, give or take rounding.)
+        return Math.min((HEIGHT - 16) / Math.max(size.height, 1), (WIDTH - 16) / Math.max(size.width, 1)) >= 0.999;
+      };
+      if (fitsAt(low)) {
+        for (var step = 0; step < 7; step++) {
+          var middle = (low + high) / 2;
+          if (fitsAt(middle)) { low = middle; } else { high = middle; }
+        }
+      }
+      zoom = Math.floor(low * 1000) / 1000;
+      cells.forEach(function (c) { c.style.zoom = String(zoom); });
+    }
     section.dataset.bcFit = String(zoom);
     if (window.Reveal && Reveal.isReady && Reveal.isReady()) { Reveal.layout(); }
   }
@@ -97,7 +116,9 @@
       if (tables.length !== 1 || section.querySelector(".fragment") || section.querySelector(CONTROL)
           || section.dataset.bcSplit) { return; }
       var table = tables[0], body = table.tBodies[0];
-      if (!body || body.rows.length < 2) { return; }
+      // A case card's facts table is part of the card (two columns on the slide): the card is
+      // shrunk, never cut into copies of itself.
+      if (!body || body.rows.length < 2 || table.closest(".bc-case-card")) { return; }
       var restore = showForMeasure(section);
       var need = needOf(section);
       if (need >= READABLE) { restore(); return; }
