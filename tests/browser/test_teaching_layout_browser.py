@@ -220,8 +220,10 @@ def test_lecture_timeline_is_split_into_parts_with_projector_sized_text(
         assert part["texts"] > 10
         assert part["px"] >= PROJECTOR_TEXT_PX, (
             f"timeline part {number}: smallest text {part['px']:.1f}px at 1280x720 (at least {PROJECTOR_TEXT_PX})")
-        if number == 1:
-            page.screenshot(path=str(results_dir / "layout-lecture-timeline-part1-1280x720.png"))
+    page.evaluate("""() => { const s = document.querySelector('.reveal .slides .bc-slide-part').closest('section');
+                             const ix = Reveal.getIndices(s); Reveal.slide(ix.h, ix.v); }""")
+    page.wait_for_timeout(400)
+    page.screenshot(path=str(results_dir / "layout-lecture-timeline-part1-1280x720.png"))
     print("timeline text px at 1280x720:", [round(p["px"], 1) for p in parts])
 
 
