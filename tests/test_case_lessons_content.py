@@ -124,8 +124,10 @@ def test_every_case_is_in_the_browser_and_the_timeline(data) -> None:
     dropdown, card = box.children[1], box.children[2]
     assert sorted(v for _, v in dropdown.options) == sorted(cases["case_id"])
     fig = bc.timeline_figure(cases, events)
-    labels = [t.get_text() for t in fig.axes[0].get_yticklabels()]
-    assert len(labels) == len(cases) == len(set(labels)), "one distinct row per case"
+    labels = [t.get_text().replace("\n", " ") for t in fig.texts if (t.get_gid() or "").startswith("bc-case-name")]
+    assert sorted(labels) == sorted(cases["name"]) and len(set(labels)) == len(cases), "one distinct row per case"
+    parts = bc.timeline_parts(cases)
+    assert sorted(c for p in parts for c in p["case_id"]) == sorted(cases["case_id"]), "each case in one part"
     plt.close(fig)
     for case_id, name in zip(cases["case_id"], cases["name"]):
         dropdown.value = case_id

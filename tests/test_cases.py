@@ -76,18 +76,29 @@ def test_case_table_without_case_id_gets_a_clear_error() -> None:
 
 
 # ---------------------------------------------------------------- timeline
-def _tick_labels(fig) -> list[str]:
-    return [t.get_text() for t in fig.axes[0].get_yticklabels()]
+def _row_labels(fig) -> list[str]:
+    """Return the case names written on a timeline figure (figure texts, one per row)."""
+    return [t.get_text().replace("\n", " ") for t in _names(fig)]
 
 
-def test_timeline_has_one_labelled_row_per_case_and_splits_off_early_cases() -> None:
+def _names(fig) -> list:
+    """Return the text artists of the case names (the title and legend excluded)."""
+    return [t for t in fig.texts if (t.get_gid() or "").startswith("bc-case-name-")]
+
+
+def test_timeline_has_one_full_name_per_case_and_splits_off_early_cases() -> None:
     fig = bc.timeline_figure(CASES, EVENTS)
-    labels = _tick_labels(fig)
-    assert len(labels) == len(CASES)
-    assert {bc.short_name(n) for n in CASES["name"]} == set(labels)
+    assert sorted(_row_labels(fig)) == sorted(CASES["name"]), "every case once, by its full name"
     assert len(fig.axes) == 2, "a case before 1900 gets its own narrow panel"
     assert fig.axes[0].get_xlim()[1] < 1900 < fig.axes[1].get_xlim()[0]
     assert fig._suptitle is not None and fig._suptitle.get_text()
+
+
+def test_timeline_wraps_long_names_instead_of_cutting_them() -> None:
+    long_name = "A very long case name " * 6 + "(with its own bracket at the end)"
+    fig = bc.timeline_figure(CASES.assign(name=[long_name, *CASES["name"][1:]]), EVENTS)
+    label = next(t.get_text() for t in _names(fig) if t.get_text().startswith("A very"))
+    assert label.replace("\n", " ") == long_name.strip() and "\n" in label and "…" not in label
 
 
 def test_timeline_draws_every_event_and_disclosure() -> None:
@@ -104,22 +115,53 @@ def test_timeline_without_early_cases_has_one_panel() -> None:
     assert len(fig.axes) == 1
 
 
-def test_timeline_row_labels_do_not_overlap() -> None:
-    many = pd.concat([CASES.assign(case_id=CASES["case_id"] + str(i), name=CASES["name"] + f" {i}")
-                      for i in range(5)], ignore_index=True)
-    fig = bc.timeline_figure(many, EVENTS)
+def _text_boxes(fig):
     canvas = FigureCanvasAgg(fig)  # the package builds figures without pyplot, so with no canvas
     canvas.draw()
     renderer = canvas.get_renderer()
-    boxes = sorted((t.get_window_extent(renderer) for t in fig.axes[0].get_yticklabels()), key=lambda b: b.y0)
+    return [t.get_window_extent(renderer) for t in _names(fig)], renderer
+
+
+@pytest.mark.parametrize("layout", sorted(bc.TIMELINE_LAYOUTS))
+def test_timeline_names_do_not_overlap_each_other_or_the_bars_and_stay_inside(layout: str) -> None:
+    many = pd.concat([CASES.assign(case_id=CASES["case_id"] + str(i), name=CASES["name"] + f" {i}" * 12)
+                      for i in range(2)], ignore_index=True)
+    fig = bc.timeline_figure(many, EVENTS, layout=layout)
+    boxes, renderer = _text_boxes(fig)
+    boxes = sorted(boxes, key=lambda b: b.y0)
     for lower, upper in itertools.pairwise(boxes):
         assert lower.y1 <= upper.y0 + 0.5, "row labels overlap"
-    assert all(b.x0 >= 0 for b in boxes), "row labels are cut off at the left edge"
+    width, height = fig.bbox.width, fig.bbox.height
+    assert all(b.x0 >= 0 and b.x1 <= width and b.y0 >= 0 and b.y1 <= height for b in boxes), "a name is cut off"
+    bars = [p.get_window_extent(renderer) for ax in fig.axes for p in ax.patches]
+    assert not any(b.overlaps(bar) for b in boxes for bar in bars), "a name is drawn over a bar"
 
 
-def test_short_name_drops_brackets_and_limits_length() -> None:
-    assert bc.short_name("Scali–Fomin (Feklisov) contact") == "Scali–Fomin contact"
-    assert len(bc.short_name("x" * 100)) == 44
+@pytest.mark.parametrize("layout", sorted(bc.TIMELINE_LAYOUTS))
+def test_timeline_type_sizes_follow_the_layout(layout: str) -> None:
+    size = bc.TIMELINE_LAYOUTS[layout]
+    fig = bc.timeline_figure(CASES, EVENTS, layout=layout)
+    assert fig.get_size_inches()[0] == size.width
+    assert {t.get_fontsize() for t in _names(fig)} == {size.label}
+    assert fig._suptitle.get_fontsize() >= size.label
+    ticks = [t for ax in fig.axes for t in ax.get_xticklabels()]
+    assert ticks and min(t.get_fontsize() for t in ticks) >= size.tick
+    with pytest.raises(ValueError, match="layout must be one of"):
+        bc.timeline_figure(CASES, EVENTS, layout="poster")
+
+
+def test_timeline_parts_keep_time_order_with_at_most_max_rows_each() -> None:
+    many = pd.concat([CASES.assign(case_id=CASES["case_id"] + str(i), start_year=CASES["start_year"] + 30 * i,
+                                   end_year=CASES["end_year"] + 30 * i) for i in range(5)], ignore_index=True)
+    parts = bc.timeline_parts(many, max_rows=6)
+    assert len(parts) == 4 and all(1 <= len(p) <= 6 for p in parts)
+    ids = [c for p in parts for c in p["case_id"]]
+    assert sorted(ids) == sorted(many["case_id"]), "every case in exactly one part"
+    starts = [s for p in parts for s in p["start"]]
+    assert starts == sorted(starts), "parts follow each other in time"
+    assert len(bc.timeline_parts(CASES, max_rows=10)) == 1
+    with pytest.raises(ValueError):
+        bc.timeline_parts(CASES, max_rows=0)
 
 
 def test_case_timeline_labels_do_not_overlap() -> None:
@@ -136,11 +178,15 @@ def test_case_timeline_labels_do_not_overlap() -> None:
             assert not a.overlaps(b), "event labels overlap"
 
 
-def test_show_timeline_gives_an_image_with_alt_text_naming_every_case() -> None:
-    html = bc.show_timeline(CASES, EVENTS).data
-    assert html.startswith("<img src=\"data:image/svg+xml;base64,")
+def test_show_timeline_gives_one_figure_per_part_each_with_a_phone_drawing_and_alt_text() -> None:
+    html = bc.timeline_html(CASES, EVENTS, max_rows=2)
+    assert html.startswith('<div class="bc-slide-parts')
+    assert html.count('class="bc-slide-part ') == 2
+    assert html.count("<picture><source media=\"(max-width: 640px)\" srcset=\"data:image/svg+xml;base64,") == 2
+    assert html.count('<img src="data:image/svg+xml;base64,') == 2
     for name in CASES["name"]:
         assert bc.html.escape(name, quote=True) in html
+    assert bc.show_timeline(CASES, EVENTS).data.count("bc-slide-part ") == 1, "four cases fit one part"
 
 
 # ---------------------------------------------------------------- cards
@@ -191,15 +237,17 @@ def test_card_rejects_unknown_case_and_format() -> None:
         bc.case_card("alpha", CASES, EVENTS, fmt="pdf")
 
 
-def test_card_formats_bib_keys_through_references(monkeypatch: pytest.MonkeyPatch) -> None:
-    import sys
-    import types
+def test_card_cites_bib_keys_as_author_year_linked_to_the_address() -> None:
+    from backchannels.references import cite, format_reference, load_references
 
-    fake = types.ModuleType("backchannels.references")
-    fake.format_reference = lambda key: f"Formatted {key}"  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "backchannels.references", fake)
-    table = CASES.assign(source_keys=["k1", "k2;k3", "", None])
-    assert bc.case_card_data("alpha", table, EVENTS)["sources"][:2] == ["Formatted k2", "Formatted k3"]
+    key = next(k for k, r in load_references().items() if r.get("url"))
+    table = CASES.assign(source_keys=["k1", f"{key};not_a_key_1900", "", None])
+    card = bc.case_card_data("alpha", table, EVENTS)
+    assert card["sources"][:2] == [format_reference(key), "not_a_key_1900"]
+    html = bc.case_card("alpha", table, EVENTS)
+    assert f">{cite(key)}</a>" in html and f'href="{load_references()[key].get("url")}"' in html
+    assert key not in bc.re.sub(r"<[^>]*>", "", html), "the raw key shows on the card"
+    assert "not_a_key_1900" in html, "an unknown key still shows, as written"
 
 
 # ---------------------------------------------------------------- browser
@@ -290,3 +338,8 @@ def test_comparison_explorer_is_driven_by_dropdowns_and_a_checkbox() -> None:
     assert "2 cases" in out.value and "Disputed" not in out.value
     with pytest.raises(ValueError, match="Cannot compare by 'people'"):
         bc.comparison_table(frame, rows="people")
+
+
+def test_short_name_drops_brackets_and_limits_length() -> None:
+    assert bc.short_name("Scali–Fomin (Feklisov) contact") == "Scali–Fomin contact"
+    assert len(bc.short_name("x" * 100)) == 44

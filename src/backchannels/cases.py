@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
@@ -215,64 +216,146 @@ def short_name(name: str, limit: int = 44) -> str:
 # ----------------------------------------------------------------------------------------------
 # Timeline figure
 # ----------------------------------------------------------------------------------------------
-def timeline_figure(cases: pd.DataFrame | None = None, events: pd.DataFrame | None = None,
-                    split_before: int = 1900) -> Figure:
-    """Draw every case as one row: its span as a bar, its events as dots, its disclosure as a star.
+#: Most rows in one part of the timeline: few enough for projector-sized type on a 16:9 slide.
+TIMELINE_MAX_ROWS = 8
 
-    Cases that start before ``split_before`` (the 1798 Logan mission) get a narrow panel of their
-    own on the left, so the twentieth-century cases are not squashed.
+
+@dataclass(frozen=True)
+class TimelineLayout:
+    """Sizes of a timeline figure (inches and points) for one kind of screen."""
+
+    width: float  # figure width, inches
+    label: float  # case names, points
+    tick: float  # year ticks and legend, points
+    title: float  # title, points
+    wrap: int  # characters per line of a case name or the title
+    legend_columns: int
+    year_ticks: int  # at most this many year ticks on the main panel
+
+
+#: "wide": slides, JupyterLab and the app on a desktop (a 12.8-inch figure shown about 1000-1230 px
+#: wide, so 20-point names are about 20-27 px); "narrow": a phone (shown about 360 px wide).
+TIMELINE_LAYOUTS: dict[str, TimelineLayout] = {
+    "wide": TimelineLayout(width=12.8, label=20, tick=18, title=22, wrap=70, legend_columns=4, year_ticks=9),
+    "narrow": TimelineLayout(width=5.0, label=13, tick=12, title=13, wrap=42, legend_columns=2, year_ticks=4),
+}
+
+
+def timeline_parts(cases: pd.DataFrame | None = None, max_rows: int = TIMELINE_MAX_ROWS) -> list[pd.DataFrame]:
+    """Return the case spans in time order, cut into eras of at most ``max_rows`` cases each.
+
+    Parts are as equal in size as possible; each cut moves by up to two rows to the widest gap
+    between start years, so that an era ends where the record has a pause.
     """
+    if max_rows < 1:
+        raise ValueError("max_rows must be at least 1.")
+    spans = case_spans(cases).sort_values(["start", "end"], kind="stable").reset_index(drop=True)
+    count = -(-len(spans) // max_rows) or 1
+    cuts, begin = [], 0
+    for part in range(1, count):
+        ideal = round(part * len(spans) / count)
+        low, high = max(begin + 1, ideal - 2, len(spans) - (count - part) * max_rows), min(ideal + 2, begin + max_rows)
+        candidates = range(low, high + 1) if low <= high else [ideal]
+        cut = max(candidates, key=lambda i: (spans["start"][i] - spans["start"][i - 1], -abs(i - ideal)))
+        cuts.append(cut)
+        begin = cut
+    edges = [0, *cuts, len(spans)]
+    return [spans.iloc[a:b].reset_index(drop=True) for a, b in zip(edges, edges[1:])]
+
+
+def _era(spans: pd.DataFrame) -> str:
+    """Return the years an era covers, as 'first–last'."""
+    first, last = int(spans["start"].min()), int(spans["end"].max())
+    return str(first) if first == last else f"{first}–{last}"
+
+
+def timeline_figure(cases: pd.DataFrame | None = None, events: pd.DataFrame | None = None,
+                    split_before: int = 1900, layout: str = "wide", title: str | None = None) -> Figure:
+    """Draw every case as one row: its full name above a bar for its span, events as dots, disclosure as a star.
+
+    Names are wrapped, never cut. Cases that start before ``split_before`` (the 1798 Logan mission)
+    get a narrow panel of their own on the left, so the later cases are not squashed. ``layout``
+    picks the sizes (see TIMELINE_LAYOUTS); for many cases draw each of :func:`timeline_parts`.
+    """
+    import textwrap
+
     from matplotlib.figure import Figure
     from matplotlib.lines import Line2D
+    from matplotlib.ticker import MaxNLocator
+    from matplotlib.transforms import blended_transform_factory
 
-    spans = case_spans(cases).sort_values(["start", "end"], ascending=[False, False]).reset_index(drop=True)
+    if layout not in TIMELINE_LAYOUTS:
+        raise ValueError(f"layout must be one of {', '.join(TIMELINE_LAYOUTS)}, not {layout!r}.")
+    size = TIMELINE_LAYOUTS[layout]
+    spans = case_spans(cases).sort_values(["start", "end"], kind="stable").reset_index(drop=True)
+    if spans.empty:
+        raise ValueError("The case table has no cases to draw.")
+    names = [textwrap.wrap(str(n), size.wrap) or [""] for n in spans["name"]]
+    line = size.label * 1.25 / 72  # inches per line of a case name
+    # Rows from the top: the name's lines, then the bar (one line high), then a small gap.
+    tops, y = [], 0.0
+    for lines in names:
+        tops.append(y)
+        y += len(lines) + 1.25
+    bars = [top + len(lines) + 0.5 for top, lines in zip(tops, names)]
+    heading = textwrap.wrap(title or "Back-channel cases in the module's data: span, key events, disclosure",
+                            size.wrap)
+    top_in = (len(heading) * size.title * 1.3 + 10) / 72
+    legend_rows = -(-4 // size.legend_columns)
+    bottom_in = (size.tick * 1.6 + legend_rows * size.tick * 1.6 + 10) / 72
+    height = top_in + y * line + bottom_in
+    fig = Figure(figsize=(size.width, height))
     early = spans["start"] < split_before
-    panels = [("early", early), ("late", ~early)] if early.any() and (~early).any() else [("all", early | True)]
-    widths = [1, 6] if len(panels) == 2 else [1]
-    height = max(4.0, 0.42 * len(spans) + 1.6)
-    fig = Figure(figsize=(13, height))
-    axes = fig.subplots(1, len(panels), sharey=True, gridspec_kw={"width_ratios": widths, "wspace": 0.04},
-                        squeeze=False)[0]
+    panels = [early, ~early] if early.any() and (~early).any() else [early | True]
+    axes = fig.subplots(1, len(panels), sharey=True, squeeze=False,
+                        gridspec_kw={"width_ratios": [1, 6] if len(panels) == 2 else [1], "wspace": 0.04})[0]
     ev = event_years(events)
-    for ax, (_, mask) in zip(axes, panels):
+    bar_y = pd.Series(bars, index=spans.index)
+    for ax, mask in zip(axes, panels):
         chosen = spans[mask]
         years = [*chosen["start"], *chosen["end"], *chosen["public"].dropna()]
         years += [y for cid in chosen["case_id"] for y in ev.get(cid, [])]
-        lo, hi = min(years), max(years)
-        # One call per kind of mark, not one per case: far fewer artists to draw.
-        ax.barh(chosen.index, chosen["end"] - chosen["start"] + 0.8, left=chosen["start"] - 0.4, height=0.55,
+        ax.barh(bar_y[mask], chosen["end"] - chosen["start"] + 0.8, left=chosen["start"] - 0.4, height=0.7,
                 color=["#4C72B0" if known else "#9DB4D8" for known in chosen["end_known"]], edgecolor="#1F3A60")
-        dots = [(year, y) for y, cid in zip(chosen.index, chosen["case_id"]) for year in ev.get(cid, [])]
+        dots = [(year, bar_y[i]) for i, cid in zip(chosen.index, chosen["case_id"]) for year in ev.get(cid, [])]
         if dots:
-            ax.plot(*zip(*dots), "o", color="#F2B134", markeredgecolor="black", markersize=7, zorder=3)
+            ax.plot(*zip(*dots), "o", color="#F2B134", markeredgecolor="black", markersize=size.label * 0.45,
+                    zorder=3)
         public = chosen[chosen["public"].notna()]
         if not public.empty:
-            ax.plot(public["public"], public.index, "*", color="#C0392B", markeredgecolor="black", markersize=13,
-                    zorder=4)
-        ax.set_xlim(lo - 2, hi + 2)
+            ax.plot(public["public"], bar_y[public.index], "*", color="#C0392B", markeredgecolor="black",
+                    markersize=size.label * 0.8, zorder=4)
+        ax.set_xlim(min(years) - 2, max(years) + 2)
         ax.grid(axis="x", color="#dddddd")
         ax.set_axisbelow(True)
-        ax.tick_params(axis="x", labelsize=11)
+        ax.tick_params(axis="x", labelsize=size.tick)
+        ax.tick_params(axis="y", left=False, labelleft=False)
+        ax.xaxis.set_major_locator(MaxNLocator(size.year_ticks, integer=True))
     if len(panels) == 2:
         axes[0].set_xticks(sorted(set(spans.loc[early, "start"].astype(int))))
         axes[0].spines["right"].set_linestyle((0, (4, 4)))
         axes[1].spines["left"].set_linestyle((0, (4, 4)))
-        axes[1].tick_params(axis="y", length=0)
-    axes[0].set_yticks(range(len(spans)))
-    axes[0].set_yticklabels([short_name(n) for n in spans["name"]], fontsize=11)
-    axes[0].set_ylim(-0.7, len(spans) - 0.3)
-    fig.supxlabel("Year", fontsize=12, x=0.62, y=0.5 / height + 0.01)
-    fig.suptitle("Back-channel cases in the module's data: span, key events and disclosure", fontsize=14)
+    axes[0].set_ylim(y, 0)
+    # Names are figure texts (drawn over both panels), from the left edge of the plot area.
+    place = blended_transform_factory(fig.transFigure, axes[0].transData)
+    for row, (top, lines) in enumerate(zip(tops, names)):
+        fig.text((size.tick * 1.3 + 8) / 72 / size.width, top + 0.1, "\n".join(lines), transform=place, ha="left", va="top", fontsize=size.label,
+                 gid=f"bc-case-name-{row}",
+                 linespacing=1.15, zorder=5, bbox={"boxstyle": "square,pad=0.05", "facecolor": "white",
+                                                   "edgecolor": "none", "alpha": 0.85})
+    fig.suptitle("\n".join(heading), fontsize=size.title, y=1 - 6 / 72 / height, va="top")
     handles = [
-        Line2D([], [], color="#4C72B0", linewidth=8, label="Back-channel phase (bar)"),
-        Line2D([], [], color="#9DB4D8", linewidth=8, label="End year not coded"),
-        Line2D([], [], marker="o", linestyle="", color="#F2B134", markeredgecolor="black", label="Key event"),
-        Line2D([], [], marker="*", linestyle="", color="#C0392B", markeredgecolor="black", markersize=12,
+        Line2D([], [], color="#4C72B0", linewidth=8, label="Back channel (bar)"),
+        Line2D([], [], color="#9DB4D8", linewidth=8, label="End not coded"),
+        Line2D([], [], marker="o", linestyle="", color="#F2B134", markeredgecolor="black", markersize=10,
+               label="Key event"),
+        Line2D([], [], marker="*", linestyle="", color="#C0392B", markeredgecolor="black", markersize=15,
                label="Became public"),
     ]
-    fig.legend(handles=handles, loc="lower center", ncol=4, fontsize=11, frameon=False,
-               bbox_to_anchor=(0.62, 0.0))
-    fig.subplots_adjust(left=0.3, right=0.98, top=1 - 0.7 / height, bottom=1.3 / height)
+    fig.legend(handles=handles, loc="lower center", ncol=size.legend_columns, fontsize=size.tick, frameon=False,
+               bbox_to_anchor=(0.5, 0.0), handlelength=1.5, columnspacing=1.2)
+    side = (size.tick * 1.3 + 4) / 72 / size.width  # room for half a year label at either end
+    fig.subplots_adjust(left=side, right=1 - side, top=1 - top_in / height, bottom=bottom_in / height)
     return fig
 
 
@@ -324,14 +407,53 @@ def show_figure(fig: Figure, alt: str) -> Any:
     return HTML(figure_html(fig, alt))  # returned, not displayed, so a lesson cell shows it once
 
 
+def _timeline_alt(spans: pd.DataFrame) -> str:
+    """Return the alt text of a timeline: every case with its years and disclosure."""
+    return ("Timeline chart, one row per case, years on the horizontal axis. "
+            + "; ".join(f"{r['name']}: {r['start']}" + (f" to {r['end']}" if r["end"] != r["start"] else "")
+                        + (f", public {int(r['public'])}" if pd.notna(r["public"]) else "")
+                        for _, r in spans.iterrows()))
+
+
+#: Screens at most this wide (CSS pixels) get the narrow drawing of each timeline part.
+NARROW_SCREEN_PX = 640
+
+
+def timeline_html(cases: pd.DataFrame | None = None, events: pd.DataFrame | None = None,
+                  max_rows: int = TIMELINE_MAX_ROWS) -> str:
+    """Return the timeline as HTML: one figure per era, each a picture with a wide and a phone drawing.
+
+    The parts carry the class ``bc-slide-part`` (inside ``bc-slide-parts``), so the lecture deck
+    puts each on a slide of its own; a page shows them one under the other.
+    """
+    import base64
+
+    from backchannels.figures import figure_svg
+
+    table = _cases(cases)
+    parts = timeline_parts(table, max_rows)
+    figures = []
+    for number, spans in enumerate(parts, start=1):
+        chosen = table[table["case_id"].isin(spans["case_id"])]
+        title = (f"Back-channel cases {_era(spans)}" + (f" ({number} of {len(parts)})" if len(parts) > 1 else "")
+                 + ": span, key events, disclosure")
+        data = {layout: base64.b64encode(figure_svg(timeline_figure(chosen, events, layout=layout, title=title)))
+                .decode("ascii") for layout in TIMELINE_LAYOUTS}
+        figures.append(
+            f'<figure class="bc-slide-part bc-timeline-part" style="margin:0 0 1.5em 0">'
+            f'<picture><source media="(max-width: {NARROW_SCREEN_PX}px)" '
+            f'srcset="data:image/svg+xml;base64,{data["narrow"]}">'
+            f'<img src="data:image/svg+xml;base64,{data["wide"]}" '
+            f'alt="{html.escape(_timeline_alt(spans), quote=True)}" style="max-width:100%;height:auto">'
+            f"</picture></figure>")
+    return f'<div class="bc-slide-parts bc-timeline">{"".join(figures)}</div>'
+
+
 def show_timeline(cases: pd.DataFrame | None = None, events: pd.DataFrame | None = None) -> Any:
-    """Return the timeline of every case as an image with a written description as alt text."""
-    spans = case_spans(cases)
-    alt = ("Timeline chart, one row per case, years on the horizontal axis. "
-           + "; ".join(f"{r['name']}: {r['start']}" + (f" to {r['end']}" if r["end"] != r["start"] else "")
-                       + (f", public {int(r['public'])}" if pd.notna(r["public"]) else "")
-                       for _, r in spans.iterrows()))
-    return show_figure(timeline_figure(cases, events), alt)
+    """Return the timeline of every case, era by era, as images with written descriptions as alt text."""
+    from IPython.display import HTML
+
+    return HTML(timeline_html(cases, events))
 
 
 # ----------------------------------------------------------------------------------------------
@@ -362,6 +484,26 @@ def _source_lines(row: pd.Series) -> list[str]:
         if col in row.index:
             lines.extend(as_list(row[col]))
     return lines
+
+
+def _source_items_html(row: pd.Series) -> list[str]:
+    """Return the case's sources as HTML list items: 'Author Year' (linked to its address) and the title."""
+    from backchannels.references import get_reference
+    from backchannels.render.citations import short_cite_html
+
+    items: list[str] = []
+    key_col = next((c for c in _SOURCE_KEY_COLUMNS if c in row.index), None)
+    for key in as_list(row[key_col]) if key_col is not None else []:
+        try:
+            title = get_reference(key).get("title").rstrip(".")
+        except (OSError, KeyError, ValueError):  # an unknown key still shows, as written
+            items.append(html.escape(key))
+            continue
+        items.append(f"{short_cite_html(key)}: {html.escape(title)}")
+    for col in ("source_url", "source_urls"):
+        if col in row.index:
+            items.extend(_linkify(u) for u in as_list(row[col]))
+    return items
 
 
 def case_card_data(case_id: str, cases: pd.DataFrame | None = None,
@@ -398,6 +540,7 @@ def case_card_data(case_id: str, cases: pd.DataFrame | None = None,
         "how_public": str(how) if isinstance(how, str) and how.strip() else "",
         "legal_issue": _label(LEGAL_LABELS, row.get("legal_issue")),
         "sources": _source_lines(row),
+        "sources_html": _source_items_html(row),
     }
 
 
@@ -434,7 +577,7 @@ def case_card(case_id: str, cases: pd.DataFrame | None = None, events: pd.DataFr
     if card["events"]:
         happened += ("<p><b>Key events</b></p><ul>"
                      + "".join(f"<li><b>{esc(d)}</b>: {esc(e)}</li>" for d, e in card["events"]) + "</ul>")
-    sources = "".join(f"<li>{_linkify(s)}</li>" for s in card["sources"]) or f"<li>{NOT_CODED}</li>"
+    sources = "".join(f"<li>{s}</li>" for s in card["sources_html"]) or f"<li>{NOT_CODED}</li>"
     return (f'<article class="bc-case-card" aria-label="Summary card: {esc(card["name"], quote=True)}" '
             f'tabindex="0" style="border:1px solid #999;border-radius:6px;padding:8px 14px;font-size:15px;'
             f'line-height:1.45;max-height:560px;overflow-y:auto">'

@@ -63,13 +63,16 @@ def characteristics_table(channel_types: list[str] | None = None) -> pd.DataFram
 
 
 def show_characteristics_table(channel_types: list[str] | None = None) -> None:
-    """Display the characteristics table with wrapped, left-aligned text."""
+    """Display the characteristics table with wrapped, left-aligned text and (Author Year) sources."""
     from IPython.display import HTML, display
+
+    from backchannels.render.citations import cite_keys_html
 
     table = characteristics_table(channel_types)
     styled = (table.style.set_properties(**{"text-align": "left", "vertical-align": "top",
                                             "white-space": "normal", "min-width": "11em"})
-              .set_caption("Kinds of diplomatic channel compared (source keys in the last row)"))
+              .format(cite_keys_html, subset=pd.IndexSlice[["Sources"], :])
+              .set_caption("Kinds of diplomatic channel compared (sources in the last row)"))
     display(HTML(styled.to_html()))
 
 
@@ -134,9 +137,11 @@ def risks_table() -> pd.DataFrame:
 
 
 def show_risks_table() -> None:
-    """Display the risks table with wrapped text."""
+    """Display the risks table with wrapped text and (Author Year) sources."""
     from IPython.display import HTML, display
 
-    styled = (risks_table().style.hide(axis="index")
+    from backchannels.render.citations import cite_keys_html
+
+    styled = (risks_table().style.hide(axis="index").format(cite_keys_html, subset=["Sources"])
               .set_properties(**{"text-align": "left", "vertical-align": "top", "white-space": "normal"}))
     display(HTML(styled.to_html()))

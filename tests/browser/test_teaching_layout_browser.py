@@ -176,6 +176,149 @@ def test_keys_on_a_focused_slider_move_the_slider_not_the_deck(
     assert not found, describe(found)
 
 
+# The smallest text drawn in each part of a figure split into parts (.bc-slide-part), in screen
+# pixels: the font size of every <text> of the SVG the browser chose (wide or phone drawing),
+# times the width the image is shown at, over the SVG's own width. Each part is shown first.
+FIGURE_TEXT_PX = r"""async (show) => {
+  const found = [];
+  for (const img of document.querySelectorAll('.bc-slide-part img')) {
+    if (show) { const s = img.closest('section'); const ix = Reveal.getIndices(s); Reveal.slide(ix.h, ix.v);
+                window.bcLecture.fit(s); }
+    else { img.scrollIntoView(); }
+    await new Promise(r => setTimeout(r, 250));
+    const src = img.currentSrc || img.src;
+    const svg = new DOMParser().parseFromString(atob(src.split(',')[1]), 'image/svg+xml').documentElement;
+    const width = parseFloat(svg.getAttribute('viewBox').split(/\s+/)[2]);
+    const sizes = [...svg.querySelectorAll('text')].map(t => {
+      const m = /font-size:\s*([0-9.]+)px/.exec(t.getAttribute('style') || ''); return m ? parseFloat(m[1]) : NaN; })
+      .filter(x => !isNaN(x));
+    const shown = img.getBoundingClientRect().width;
+    found.push({narrow: src !== img.src, parts: img.closest('section') ?
+                  img.closest('section').querySelectorAll('.bc-slide-part').length : 1,
+                texts: sizes.length, px: Math.min(...sizes) * shown / width, shown: shown});
+  }
+  return found;
+}"""
+# Case names on a projector: at least this many screen pixels high at 1280x720 (about 11px before).
+PROJECTOR_TEXT_PX = 18
+PHONE_TEXT_PX = 11
+
+
+def test_lecture_timeline_is_split_into_parts_with_projector_sized_text(
+        page: Any, lecture_server: VoilaServer, results_dir: Path) -> None:
+    lesson = _lesson_with("show_timeline(")
+    if lesson is None:
+        pytest.skip("no lesson shows the timeline")
+    page.set_viewport_size(SCREENS[0])
+    _open_deck(page, lesson, lecture_server)
+    page.wait_for_selector(".reveal .slides section[data-bc-parts]", state="attached", timeout=30_000)
+    parts = page.evaluate(FIGURE_TEXT_PX, True)
+    assert len(parts) >= 2, "the timeline should come in parts (eras), one per slide"
+    for number, part in enumerate(parts, start=1):
+        assert part["parts"] == 1, f"timeline part {number} shares its slide with another part"
+        assert not part["narrow"], "the projector got the phone drawing"
+        assert part["texts"] > 10
+        assert part["px"] >= PROJECTOR_TEXT_PX, (
+            f"timeline part {number}: smallest text {part['px']:.1f}px at 1280x720 (at least {PROJECTOR_TEXT_PX})")
+    page.evaluate("""() => { const s = document.querySelector('.reveal .slides .bc-slide-part').closest('section');
+                             const ix = Reveal.getIndices(s); Reveal.slide(ix.h, ix.v); }""")
+    page.wait_for_timeout(400)
+    page.screenshot(path=str(results_dir / "layout-lecture-timeline-part1-1280x720.png"))
+    print("timeline text px at 1280x720:", [round(p["px"], 1) for p in parts])
+
+
+def test_app_timeline_on_a_phone_uses_the_narrow_drawing_and_readable_text(
+        page: Any, app_server: VoilaServer, results_dir: Path) -> None:
+    lesson = _lesson_with("show_timeline(")
+    if lesson is None:
+        pytest.skip("no lesson shows the timeline")
+    page.set_viewport_size(PHONE)
+    page.goto(app_server.url(lesson.name))
+    page.wait_for_selector("#rendered_cells .bc-slide-part img", state="visible", timeout=90_000)
+    parts = page.evaluate(FIGURE_TEXT_PX, False)
+    assert parts and all(p["narrow"] for p in parts), "a phone should get the narrow drawing"
+    small = [round(p["px"], 1) for p in parts if p["px"] < PHONE_TEXT_PX]
+    assert not small, f"timeline text at 390px is {small}px (at least {PHONE_TEXT_PX})"
+    assert page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth")
+    assert all(p["shown"] <= PHONE["width"] for p in parts), "a timeline part is wider than the phone"
+    page.locator(".bc-slide-part img").first.scroll_into_view_if_needed()
+    page.screenshot(path=str(results_dir / "layout-app-timeline-390x844.png"))
+    print("timeline text px at 390x844:", [round(p["px"], 1) for p in parts])
+
+
+# The legality analyser on its slide must fit at this scale or larger (it shrank to about 0.4 stacked).
+ANALYSER_SCALE = 0.8
+
+
+def test_lecture_analyser_fits_its_slide_at_a_readable_scale_and_keeps_keys_on_its_controls(
+        page: Any, lecture_server: VoilaServer, results_dir: Path) -> None:
+    lesson = next((p for p in LESSONS if any(
+        (t := tool_for_source(c.source)) is not None and t.call == "show_legality_analyser"
+        for c in nbformat.read(p, as_version=4).cells if c.cell_type == "code")), None)
+    if lesson is None:
+        pytest.skip("no lesson shows the legality analyser")
+    page.set_viewport_size(SCREENS[0])
+    _open_deck(page, lesson, lecture_server)
+    go = """() => { const s = document.querySelector('.reveal .slides .bc-legal-analyser').closest('section');
+                    const ix = Reveal.getIndices(s); Reveal.slide(ix.h, ix.v, 999); window.bcLecture.fit(s);
+                    return parseFloat(s.dataset.bcFit); }"""
+    scales = {}
+    for screen in SCREENS:
+        page.set_viewport_size(screen)
+        page.wait_for_timeout(300)
+        scales[screen["width"]] = page.evaluate(go)
+        assert not page.evaluate(OUTSIDE.replace("window.bcLecture.leafSlides()",
+                                                 "[document.querySelector('.bc-legal-analyser').closest('section')]"))
+    page.set_viewport_size(SCREENS[0])
+    page.wait_for_timeout(300)
+    scale = page.evaluate(go)
+    assert scale >= ANALYSER_SCALE, f"the analyser fits its slide only at {scale:.0%} (at least {ANALYSER_SCALE:.0%})"
+    page.screenshot(path=str(results_dir / "layout-lecture-analyser-1280x720.png"))
+    here = page.evaluate("() => Reveal.getIndices()")
+    result = page.locator("section.present .bc-legal-output")
+    # Keys on a focused drop-down, checkbox and fold stay with the control: the slide never changes.
+    select = page.locator("section.present .bc-legal-controls select").nth(1)
+    before = select.input_value()
+    select.focus()
+    for key in ("ArrowDown", "ArrowRight", "Space", "PageDown"):
+        page.keyboard.press(key)
+    assert page.evaluate("() => Reveal.getIndices()") == here, "a key on a focused drop-down changed the slide"
+    assert select.input_value() != before, "the arrow key did not change the drop-down"
+    box = page.locator("section.present .bc-legal-controls input[type=checkbox]").first
+    box.focus()
+    page.keyboard.press("Space")
+    page.keyboard.press("ArrowRight")
+    assert box.is_checked(), "Space did not tick the focused checkbox"
+    assert page.evaluate("() => Reveal.getIndices()") == here, "a key on a focused checkbox changed the slide"
+    page.wait_for_timeout(500)
+    fold = result.locator("details.bc-law-elements summary").first
+    fold.focus()
+    page.keyboard.press("Enter")
+    page.keyboard.press("ArrowRight")
+    assert page.evaluate("() => Reveal.getIndices()") == here, "a key on the element-by-element fold changed the slide"
+    assert result.locator("details.bc-law-elements[open]").count() == 1, "Enter did not open the fold"
+    changed = page.evaluate("() => { window.bcLecture.fit(Reveal.getCurrentSlide()); return parseFloat(Reveal.getCurrentSlide().dataset.bcFit); }")
+    page.screenshot(path=str(results_dir / "layout-lecture-analyser-changed-1280x720.png"))
+    # Every prepared scenario (descriptions, more laws engaged, notes) still fits at a readable scale.
+    preset = page.locator("section.present .bc-legal-controls select").first
+    fold_closed = "() => document.querySelectorAll('section.present details[open]').forEach(d => d.open = false)"
+    presets = {}
+    for index in range(1, preset.evaluate("s => s.options.length")):
+        preset.select_option(index=index)
+        page.wait_for_timeout(400)
+        page.evaluate(fold_closed)
+        presets[preset.evaluate("s => s.value")] = page.evaluate(go)
+    worst = min(presets, key=presets.get)
+    assert presets[worst] >= ANALYSER_SCALE, f"with scenario {worst} the analyser fits only at {presets[worst]:.0%}"
+    page.keyboard.press("Escape")
+    page.keyboard.press("ArrowRight")
+    assert page.evaluate("() => Reveal.getIndices()") != here, "after Esc the right arrow should move the deck"
+    print(f"analyser scale: {scales} default, {changed} after a change with a fold open, "
+          f"{min(presets.values())} to {max(presets.values())} over {len(presets)} scenarios")
+    found = serious_violations(page, {"include": [[".reveal .slides .bc-legal-analyser"]]})
+    assert not found, describe(found)
+
+
 def test_lecture_screenshots_for_the_record(page: Any, lecture_server: VoilaServer, results_dir: Path) -> None:
     """The timeline, a question, a wide table and a case card, as a lecturer sees them (axe on each)."""
     page.set_viewport_size(SCREENS[0])

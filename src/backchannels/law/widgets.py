@@ -53,9 +53,11 @@ def analysis_html(analysis: Analysis) -> str:
     parts.append("</div>")
     for rule in analysis.rules:
         if rule.elements:
-            parts.append(f"<h4 style='margin:12px 0 4px 0'>{escape(rule.rule)} <small>({escape(rule.citation)}), "
-                         f"element by element</small></h4>")
-            parts.append(_elements_table(rule.elements))
+            # Folded: the verdicts above stay on one screen (and one lecture slide); a click opens the walk.
+            parts.append(f"<details class='bc-law-elements' data-rule='{escape(rule.rule_id)}' "
+                         "style='margin:10px 0 0 0'><summary style='cursor:pointer'>"
+                         f"<b>{escape(rule.rule)}</b> <small>({escape(rule.citation)})</small>, element by element"
+                         f"</summary>{_elements_table(rule.elements)}</details>")
     if analysis.notes:
         parts.append("<h4 style='margin:12px 0 4px 0'>Notes</h4><ul style='max-width:62em'>"
                      + "".join(f"<li>{escape(n)}</li>" for n in analysis.notes) + "</ul>")
@@ -92,9 +94,14 @@ class LegalityAnalyser(widgets.VBox):
             control.observe(self._on_change, names="value")
         self.preset.observe(self._on_preset, names="value")
         caveat = widgets.HTML(f"<p><b>Teaching tool, not legal advice.</b> {escape(CAVEAT)}</p>")
+        caveat.add_class("bc-legal-caveat-top")
         facts_box = widgets.VBox([widgets.HTML("<b>Further facts</b> (tick any that apply):"),
                                   *self.facts.values()])
-        super().__init__([caveat, self.preset, self.description, *self.controls.values(), facts_box, self.result])
+        # Controls and verdicts in two boxes: one column in a notebook, side by side on a lecture slide.
+        controls = widgets.VBox([self.preset, self.description, *self.controls.values(), facts_box])
+        controls.add_class("bc-legal-controls")
+        self.result.add_class("bc-legal-output")
+        super().__init__([caveat, controls, self.result])
         self.add_class("bc-legal-analyser")
         self._on_change()
 
@@ -127,9 +134,11 @@ class LegalityAnalyser(widgets.VBox):
         for fact, box in self.facts.items():
             box.value = row.scenario.has(fact)
         self._loading = False
+        # The expected reasoning is folded: it answers the question the scenario asks.
         self.description.value = (f"<p style='max-width:62em'><i>{escape(row.description)}</i></p>"
-                                  f"<p style='max-width:62em'><small><b>Expected reasoning (data/scenarios.csv):"
-                                  f"</b> {escape(row.reason)}</small></p>")
+                                  "<details class='bc-legal-expected' style='max-width:62em'><summary "
+                                  "style='cursor:pointer'><small><b>Expected reasoning</b> (data/scenarios.csv)"
+                                  f"</small></summary><p><small>{escape(row.reason)}</small></p></details>")
         self.result.value = analysis_html(self.analysis())
 
 

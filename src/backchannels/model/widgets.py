@@ -62,10 +62,13 @@ def model_cases_table() -> pd.DataFrame:
 
 
 def show_model_cases() -> None:
-    """Display the cases table with wrapped text."""
+    """Display the cases table with wrapped text and (Author Year) sources."""
     from IPython.display import HTML, display
 
+    from backchannels.render.citations import cite_keys_html
+
     styled = (model_cases_table().style.hide(axis="index").format(precision=2)
+              .format(cite_keys_html, subset=["Sources"])
               .set_properties(**{"text-align": "left", "vertical-align": "top", "white-space": "normal"}))
     display(HTML(styled.to_html()))
 

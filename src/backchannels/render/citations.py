@@ -43,6 +43,32 @@ def cite_html(keys: str | Iterable[str], href: str = BIBLIOGRAPHY_PAGE, *, paren
     return f"({links})" if parens else links
 
 
+def short_cite_html(key: str, directory: Path | None = None) -> str:
+    """Return 'Author Year' for one key: a link to the reference's URL when it has one, the full entry as tooltip.
+
+    An unknown key stays as written (escaped); the data tests name unknown keys.
+    """
+    try:
+        ref = get_reference(key, directory)
+    except KeyError:
+        return escape(key)
+    text, title = escape(cite(key, directory)), escape(entry_text(key, directory), quote=True)
+    url = ref.get("url") or (f"https://doi.org/{ref.get('doi')}" if ref.get("doi") else "")
+    if not url:
+        return f'<span class="bc-cite" title="{title}">{text}</span>'
+    return (f'<a class="bc-cite" href="{escape(url, quote=True)}" title="{title}" target="_blank" '
+            f'rel="noopener">{text}</a>')
+
+
+def cite_keys_html(keys: str | Iterable[str] | None, directory: Path | None = None, sep: str = "; ") -> str:
+    """Return a cell of keys ('a;b', 'a; b' or a list) as short citations joined by ``sep`` (see short_cite_html)."""
+    if keys is None:
+        return ""
+    if isinstance(keys, str):
+        keys = keys.split(";")
+    return sep.join(short_cite_html(k.strip(), directory) for k in keys if str(k).strip())
+
+
 def _names(ref: Reference) -> str:
     """Return the authors as 'Last, I., Last, I. and Last, I.' (or the organisation)."""
     if not ref.authors:

@@ -7,7 +7,7 @@
 (function () {
   "use strict";
   var WIDTH = 1280, HEIGHT = 720;
-  var CONTROL = "input, select, textarea, button, [role=slider], [role=radio], [role=listbox]," +
+  var CONTROL = "input, select, textarea, button, summary, [role=slider], [role=radio], [role=listbox]," +
     " [role=option], [contenteditable=''], [contenteditable=true], .noUi-handle";
 
   function onControl(target) {
@@ -65,6 +65,25 @@
       zoom = Math.floor(zoom * need * 1000) / 1000;
       cells.forEach(function (c) { c.style.zoom = String(zoom); });
     }
+    // Shrunk content is laid out wider, so its text wraps into fewer lines and it may fit at a
+    // larger zoom than the estimate: look for the largest zoom that still fits (never below it).
+    if (zoom < 1) {
+      var low = zoom, high = 1;
+      var fitsAt = function (z) {
+        cells.forEach(function (c) { c.style.zoom = String(z); });
+        var size = contentSize(section, cells);
+        // (The same test as the estimate's: a cell is always as wide as the slide, give or take rounding.)
+        return Math.min((HEIGHT - 16) / Math.max(size.height, 1), (WIDTH - 16) / Math.max(size.width, 1)) >= 0.999;
+      };
+      if (fitsAt(low)) {
+        for (var step = 0; step < 7; step++) {
+          var middle = (low + high) / 2;
+          if (fitsAt(middle)) { low = middle; } else { high = middle; }
+        }
+      }
+      zoom = Math.floor(low * 1000) / 1000;
+      cells.forEach(function (c) { c.style.zoom = String(zoom); });
+    }
     section.dataset.bcFit = String(zoom);
     if (window.Reveal && Reveal.isReady && Reveal.isReady()) { Reveal.layout(); }
   }
@@ -97,7 +116,9 @@
       if (tables.length !== 1 || section.querySelector(".fragment") || section.querySelector(CONTROL)
           || section.dataset.bcSplit) { return; }
       var table = tables[0], body = table.tBodies[0];
-      if (!body || body.rows.length < 2) { return; }
+      // A case card's facts table is part of the card (two columns on the slide): the card is
+      // shrunk, never cut into copies of itself.
+      if (!body || body.rows.length < 2 || table.closest(".bc-case-card")) { return; }
       var restore = showForMeasure(section);
       var need = needOf(section);
       if (need >= READABLE) { restore(); return; }
@@ -138,6 +159,34 @@
     return added;
   }
 
+  // An output made of parts (the lesson 04 timeline, one figure per era: .bc-slide-parts >
+  // .bc-slide-part) shows one part per slide, each at the slide's full size; a page shows them
+  // one under the other. Only slides without live controls are split (a widget cannot be copied).
+  function splitParts() {
+    var added = false;
+    leafSlides().forEach(function (section) {
+      var groups = section.querySelectorAll(".bc-slide-parts");
+      if (groups.length !== 1 || section.querySelector(CONTROL) || section.dataset.bcParts) { return; }
+      var parts = groups[0].querySelectorAll(":scope > .bc-slide-part");
+      if (parts.length < 2) { return; }
+      var holder = groups[0].closest(".jp-Cell") || groups[0].parentElement;
+      var after = section;
+      for (var n = 1; n < parts.length; n++) {
+        var copy = document.createElement("section");
+        var part = holder.cloneNode(true);
+        var kept = part.querySelectorAll(".bc-slide-parts > .bc-slide-part");
+        for (var i = kept.length - 1; i >= 0; i--) { if (i !== n) { kept[i].remove(); } }
+        copy.appendChild(part);
+        after.parentNode.insertBefore(copy, after.nextSibling);
+        after = copy;
+      }
+      for (var j = parts.length - 1; j >= 1; j--) { parts[j].remove(); }
+      section.dataset.bcParts = String(parts.length);
+      added = true;
+    });
+    return added;
+  }
+
   function fitCurrent() { fit(window.Reveal && Reveal.getCurrentSlide && Reveal.getCurrentSlide()); }
 
   // Fit every slide once (tests and the overview use it); each slide is shown while measured.
@@ -167,7 +216,8 @@
       keyboardCondition: function (event) { return !onControl(event.target); },
       plugins: window.RevealNotes ? [window.RevealNotes] : []
     }).then(function () {
-      if (splitTables()) { Reveal.sync(); }
+      var split = splitParts();
+      if (splitTables() || split) { Reveal.sync(); }
       fitCurrent(); watch();
       document.documentElement.classList.add("bc-deck-ready");
     });
@@ -176,6 +226,8 @@
     // has been quiet for a second.
     var quiet = null;
     new MutationObserver(function () {
+      // Parts need no measuring: split them as soon as they are drawn, so no slide ever holds all.
+      if (splitParts()) { Reveal.sync(); fitCurrent(); }
       clearTimeout(quiet);
       quiet = setTimeout(function () {
         if (splitTables()) { Reveal.sync(); fitCurrent(); }
