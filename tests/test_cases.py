@@ -316,6 +316,10 @@ def test_comparison_figures_have_titles_labels_and_alt_text() -> None:
     fig2 = bc.years_to_public_figure(CASES)
     assert fig2.axes[0].get_xlabel().startswith("Years")
     assert len(fig2.axes[0].patches) == 2, "alpha and beta; the 1798 contrast case is left out"
+    long = CASES.assign(name=[n + " with a very long name that once was cut at forty-four characters" for n in CASES["name"]])
+    labels = [tick.get_text() for tick in bc.years_to_public_figure(long).axes[0].get_yticklabels()]
+    assert labels and all(label.replace("\n", " ").endswith("forty-four characters") for label in labels), \
+        "whole names, wrapped, never cut"
     assert 'alt="Stacked bar chart' in bc.show_compare(CASES).data
     assert "Alpha: a direct channel: 7" in bc.show_years_to_public(CASES).data
 

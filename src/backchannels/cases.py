@@ -749,16 +749,19 @@ def years_to_public_figure(cases: pd.DataFrame | None = None) -> Figure:
     """Draw the years from each case's start to its disclosure as horizontal bars."""
     from matplotlib.figure import Figure
 
+    import textwrap
+
     data = years_to_public(cases).dropna(subset=["years_to_public"]).sort_values("years_to_public")
-    fig = Figure(figsize=(11, 0.42 * len(data) + 1.8))
+    fig = Figure(figsize=(12, 0.62 * len(data) + 1.9))
     ax = fig.subplots()
-    ax.barh([short_name(n) for n in data["name"]], data["years_to_public"].astype(int), color="#4C72B0",
-            edgecolor="black")
+    # Whole names, wrapped on two lines, in type a projector can show (no cut at a character limit).
+    labels = ["\n".join(textwrap.wrap(short_name(n, limit=90), 42)) for n in data["name"]]
+    ax.barh(labels, data["years_to_public"].astype(int), color="#4C72B0", edgecolor="black")
     for y, v in enumerate(data["years_to_public"].astype(int)):
-        ax.text(v + 0.1, y, str(v), va="center", fontsize=11)
-    ax.set_xlabel("Years from the start of the channel to its disclosure (0 = the same year)", fontsize=12)
-    ax.set_title("How long did the secret hold? (back channels with a coded disclosure year)", fontsize=14)
-    ax.tick_params(labelsize=11)
+        ax.text(v + 0.1, y, str(v), va="center", fontsize=13)
+    ax.set_xlabel("Years from the start of the channel to its disclosure (0 = the same year)", fontsize=13)
+    ax.set_title("How long did the secret hold? (back channels with a coded disclosure year)", fontsize=15)
+    ax.tick_params(labelsize=13)
     fig.tight_layout()
     return fig
 
