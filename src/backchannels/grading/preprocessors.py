@@ -11,7 +11,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from nbclient.exceptions import DeadKernelError
+from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbconvert.preprocessors import Preprocessor
 from nbformat.notebooknode import NotebookNode, from_dict
 from nbgrader.preprocessors import Execute
@@ -86,9 +86,13 @@ class ResilientExecute(Execute):
 
     When the kernel dies (``os._exit``, a crash, the CPU or memory limit), the notebook runs again
     from the top in a fresh kernel with that cell skipped, so the other questions are still graded.
+    When a cell times out and the interrupted kernel then does not even answer a ``kernel_info``
+    request (student code broke its messaging, for instance by patching ``isinstance``), the cells
+    after it are not run: each would only wait out its own timeout.
     """
 
     max_crashes = Integer(3, help="Cells that may kill the kernel before the notebook is given up.").tag(config=True)
+    probe_timeout = Integer(5, help="Seconds an interrupted kernel has to answer before it counts as unresponsive.").tag(config=True)
 
     def preprocess(self, nb: NotebookNode, resources: Any = None, km: Any = None) -> Any:
         """Execute the notebook, skipping each cell that killed the kernel on an earlier try."""
@@ -96,6 +100,7 @@ class ResilientExecute(Execute):
         self._skipped: dict[int, str] = {}
         while True:
             self._current = -1
+            self._unresponsive_after = ""
             try:
                 return super().preprocess(copy.deepcopy(original), resources, km)
             except DeadKernelError:
@@ -106,8 +111,43 @@ class ResilientExecute(Execute):
                 self.log.warning("%s stopped the kernel; running the notebook again without it",
                                  self._skipped[self._current])
 
+    async def _async_handle_timeout(self, timeout: int, cell: Any = None) -> Any:
+        """Interrupt as nbgrader does, then check that the kernel still answers at all."""
+        reply = await super()._async_handle_timeout(timeout, cell)
+        if not await self._kernel_answers():
+            self._unresponsive_after = _grade_id(cell) or f"cell {self._current + 1}"
+            self.log.warning("the kernel stopped answering after %s timed out; the cells after it are not run",
+                             self._unresponsive_after)
+        return reply
+
+    async def _kernel_answers(self) -> bool:
+        """Return whether the kernel replies to a kernel_info request within ``probe_timeout`` seconds."""
+        import time
+        from queue import Empty
+
+        from jupyter_core.utils import ensure_async
+
+        msg_id = self.kc.kernel_info()
+        deadline = time.monotonic() + self.probe_timeout
+        while (left := deadline - time.monotonic()) > 0:
+            try:
+                msg = await ensure_async(self.kc.shell_channel.get_msg(timeout=left))
+            except Empty:
+                return False
+            if msg.get("parent_header", {}).get("msg_id") == msg_id:
+                return True
+        return False
+
     def preprocess_cell(self, cell: Any, resources: Any, index: int) -> tuple[Any, Any]:
         """Run one cell, or record why it was skipped."""
+        if self._unresponsive_after and cell.cell_type == "code":
+            cell.outputs = [from_dict({
+                "output_type": "error", "ename": "KernelUnresponsive",
+                "evalue": f"not run: the kernel stopped answering after {self._unresponsive_after} timed out",
+                "traceback": [(f"KernelUnresponsive: after {self._unresponsive_after} ran out of time, the "
+                               "Python kernel no longer answered at all (something in the notebook broke "
+                               "it), so this cell was not run.")]})]
+            return cell, resources
         if index in self._skipped and cell.cell_type == "code":
             cell.outputs = [from_dict({
                 "output_type": "error", "ename": "KernelDied",
@@ -117,7 +157,17 @@ class ResilientExecute(Execute):
                                "cells were graded without it.")]})]
             return cell, resources
         self._current = index
-        return super().preprocess_cell(cell, resources, index)
+        try:
+            return super().preprocess_cell(cell, resources, index)
+        except CellTimeoutError:
+            if not self._unresponsive_after:
+                raise
+            # nbclient gave up waiting for the output of the cell that broke the kernel: record it.
+            cell.outputs.append(from_dict({
+                "output_type": "error", "ename": "CellTimeoutError",
+                "evalue": "no reply from the kernel before the time limit",
+                "traceback": ["CellTimeoutError: no reply from the kernel before the time limit"]}))
+            return cell, resources
 
 
 class CompareAnswers(Preprocessor):

@@ -128,6 +128,10 @@ def _run_problems(nb_path: Path) -> list[str]:
                                                                           "KeyboardInterrupt"):
                 problems.append(f"{gid} ran longer than the time limit and was stopped "
                                 "(an endless loop?)")
+            if out.get("output_type") == "error" and out.get("ename") == "KernelUnresponsive":
+                problems.append("the Python kernel stopped answering after a cell ran out of time "
+                                "(something in the notebook broke it), so the cells after it were not "
+                                "run: check the notebook runs top to bottom")
             if out.get("output_type") == "error" and out.get("ename") == "KernelDied":
                 problems.append(f"{gid} stopped the Python kernel (os._exit, a crash or too much "
                                 "memory) and was skipped; the other questions were graded")
