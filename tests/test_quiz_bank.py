@@ -512,3 +512,18 @@ def test_04_q25_pairs_differ_as_the_question_says():
     assert differences("cmc_rfk_dobrynin_1962", "kissinger_le_duc_tho_1969") == [2]
     question = load_bank("05").question("04_q25")
     assert next(o for o in question.options if o.correct).text.startswith("Oslo and the US–Cuba talks")
+
+
+def test_a_renumbered_lesson_keeps_its_question_ids_through_id_prefix(tmp_path, caplog):
+    """Lesson 05 was split from 04: its bank says id_prefix "04", and only ids that differ from it warn."""
+    text = (REPO / "data" / "questions" / "05.yml").read_text(encoding="utf-8")
+    assert 'id_prefix: "04"' in text
+    with caplog.at_level(logging.WARNING, logger="backchannels.quiz.bank"):
+        assert check_banks([REPO / "data" / "questions" / "05.yml"]) == []
+    assert "does not start with" not in caplog.text
+    moved = tmp_path / "05.yml"
+    moved.write_text(text.replace('id_prefix: "04"\n', ""), encoding="utf-8")
+    caplog.clear()
+    with caplog.at_level(logging.WARNING, logger="backchannels.quiz.bank"):
+        check_banks([moved])
+    assert "does not start with '05_'" in caplog.text and "id_prefix" in caplog.text

@@ -264,7 +264,7 @@ class Bank:
 
 # ---------------------------------------------------------------- the keys the format allows
 
-_TOP_KEYS = {"lesson": True, "title": False, "objectives": True, "questions": True}
+_TOP_KEYS = {"lesson": True, "title": False, "id_prefix": False, "objectives": True, "questions": True}
 _COMMON_KEYS = {
     "id": True,
     "type": True,
@@ -403,8 +403,10 @@ class _FileReader:
                     "write each question as an item starting with '- id: ...'",
                 )
             items = []
+        # A lesson renumbered after its questions were written keeps their ids (saved answers use them).
+        id_prefix = _text(raw.get("id_prefix")) or lesson
         for index, item in enumerate(items, start=1):
-            reader = _QuestionReader(self, item, index, lesson, len(objectives))
+            reader = _QuestionReader(self, item, index, lesson, len(objectives), id_prefix)
             if reader.id:
                 ids.append((reader.id, reader.line))
             question = reader.read()
@@ -521,12 +523,14 @@ class _QuestionReader:
     """Validates one question mapping and builds its typed dataclass."""
 
     def __init__(
-        self, file: _FileReader, raw: Any, index: int, lesson: str, n_objectives: int
+        self, file: _FileReader, raw: Any, index: int, lesson: str, n_objectives: int,
+        id_prefix: str = "",
     ) -> None:
         self.file = file
         self.raw: _Located = raw if isinstance(raw, _Located) else _Located()
         self.index = index
         self.lesson = lesson
+        self.id_prefix = id_prefix or lesson
         self.n_objectives = n_objectives
         self.line = self.raw.line
         self.id = _text(self.raw.get("id")) or ""
@@ -584,10 +588,11 @@ class _QuestionReader:
                 f"id '{self.id}' contains spaces or symbols",
                 "use letters, digits and '_' only, like 01_q3",
             )
-        if self.id and self.lesson and not self.id.startswith(f"{self.lesson}_"):
+        if self.id and self.id_prefix and not self.id.startswith(f"{self.id_prefix}_"):
             self.warn(
-                f"id '{self.id}' does not start with the lesson number '{self.lesson}_'",
-                "new questions use NN_qK; keep an old id if the question moved lessons",
+                f"id '{self.id}' does not start with '{self.id_prefix}_'",
+                "new questions use NN_qK (NN: the bank's id_prefix, else its lesson number); keep an "
+                "old id if the question moved lessons",
             )
         rule, reason = self._exempt()
         return {
