@@ -133,6 +133,15 @@ def test_lecture_slides_fit_and_the_right_arrow_reaches_every_exercise(
     assert not guard.left_machine, f"requests left the machine: {guard.left_machine}"
 
 
+def _lesson_showing(tool: str) -> Path | None:
+    """Return the first lesson with a code cell that shows an interactive tool (by its call name)."""
+    for lesson in LESSONS:
+        if any(c.cell_type == "code" and (t := tool_for_source(c.source)) is not None and t.call == tool
+               for c in nbformat.read(lesson, as_version=4).cells):
+            return lesson
+    return None
+
+
 def _lesson_with(call: str) -> Path | None:
     """Return the first lesson whose code calls a function (found in the notebooks, not named here)."""
     for lesson in LESSONS:
@@ -143,9 +152,7 @@ def _lesson_with(call: str) -> Path | None:
 
 def test_keys_on_a_focused_slider_move_the_slider_not_the_deck(
         page: Any, lecture_server: VoilaServer, results_dir: Path) -> None:
-    lesson = next((p for p in LESSONS if any(
-        (t := tool_for_source(c.source)) is not None and t.call == "model_explorer"
-        for c in nbformat.read(p, as_version=4).cells if c.cell_type == "code")), None)
+    lesson = _lesson_showing("model_explorer")
     if lesson is None:
         pytest.skip("no lesson shows the model explorer")
     page.set_viewport_size(SCREENS[0])
@@ -252,9 +259,7 @@ ANALYSER_SCALE = 0.8
 
 def test_lecture_analyser_fits_its_slide_at_a_readable_scale_and_keeps_keys_on_its_controls(
         page: Any, lecture_server: VoilaServer, results_dir: Path) -> None:
-    lesson = next((p for p in LESSONS if any(
-        (t := tool_for_source(c.source)) is not None and t.call == "show_legality_analyser"
-        for c in nbformat.read(p, as_version=4).cells if c.cell_type == "code")), None)
+    lesson = _lesson_showing("show_legality_analyser")
     if lesson is None:
         pytest.skip("no lesson shows the legality analyser")
     page.set_viewport_size(SCREENS[0])

@@ -8,8 +8,12 @@ from __future__ import annotations
 
 import copy
 import json
+import time
 from pathlib import Path
+from queue import Empty
 from typing import Any
+
+from jupyter_core.utils import ensure_async
 
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbconvert.preprocessors import Preprocessor
@@ -122,11 +126,6 @@ class ResilientExecute(Execute):
 
     async def _kernel_answers(self) -> bool:
         """Return whether the kernel replies to a kernel_info request within ``probe_timeout`` seconds."""
-        import time
-        from queue import Empty
-
-        from jupyter_core.utils import ensure_async
-
         msg_id = self.kc.kernel_info()
         deadline = time.monotonic() + self.probe_timeout
         while (left := deadline - time.monotonic()) > 0:
