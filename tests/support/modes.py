@@ -3,6 +3,8 @@ guard that blocks and records every request leaving the machine, and an axe-core
 
 from __future__ import annotations
 
+import fcntl
+import json
 import os
 import signal
 import subprocess
@@ -33,9 +35,27 @@ def lessons() -> list[Path]:
 
 @lru_cache(maxsize=1)
 def built() -> tuple[Path, tuple[Exported, ...]]:
-    """Export every lesson to slides and HTML once per test process; return (build dir, files)."""
-    build_dir = Path(tempfile.mkdtemp(prefix="bc-build-"))
-    return build_dir, tuple(export(["slides", "html"], lessons(), build_dir))
+    """Export every lesson to slides and HTML once per test run; return (build dir, files).
+
+    Under ``make test``'s parallel workers the first worker that needs the export builds it in a
+    folder named after the run, and the others wait for it and read its list of files: the export
+    executes every lesson, which is too costly to repeat in each worker.
+    """
+    run = os.environ.get("PYTEST_XDIST_TESTRUNUID")
+    if not run:
+        build_dir = Path(tempfile.mkdtemp(prefix="bc-build-"))
+        return build_dir, tuple(export(["slides", "html"], lessons(), build_dir))
+    build_dir = Path(tempfile.gettempdir()) / f"bc-build-{run}"
+    build_dir.mkdir(exist_ok=True)
+    listing = build_dir / "exported.json"
+    with open(build_dir / ".lock", "w", encoding="utf-8") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not listing.exists():
+            files = export(["slides", "html"], lessons(), build_dir)
+            listing.write_text(json.dumps([[str(e.lesson), str(e.output), e.kind] for e in files]),
+                               encoding="utf-8")
+        rows = json.loads(listing.read_text(encoding="utf-8"))
+    return build_dir, tuple(Exported(lesson=Path(a), output=Path(b), kind=k) for a, b, k in rows)
 
 
 @dataclass
@@ -92,9 +112,9 @@ class VoilaServer:
         # Each test server gets its own Jupyter folders, like the JupyterLab fixture.
         scratch = tempfile.mkdtemp(prefix="bc-voila-")
         env.update(JUPYTER_CONFIG_DIR=scratch, JUPYTER_RUNTIME_DIR=scratch)
-        env.pop("MPLBACKEND", None)
+        env.pop("MPLBACKEND", None)  # the test session's Agg would hide figures a student sees
         # A fresh student: no answers saved by earlier tests (the quiz restores saved answers).
-        env["BACKCHANNELS_USER_DIR"] = tempfile.mkdtemp(prefix="bc-voila-user-")  # the test session's Agg would hide figures a student sees
+        env["BACKCHANNELS_USER_DIR"] = tempfile.mkdtemp(prefix="bc-voila-user-")
         # Kernels import the package from this checkout whatever the working directory.
         env["PYTHONPATH"] = os.pathsep.join(
             [str(REPO / "src")] + [p for p in env.get("PYTHONPATH", "").split(os.pathsep) if p])
