@@ -125,18 +125,27 @@ def results_dir() -> Path:
     return RESULTS
 
 
-# Longest first: with `make test`'s workers (pytest-xdist, one file per worker at a time), the
-# slowest files start first and the short ones fill in around them, so no worker idles at the end.
+# Longest first: with `make test`'s workers (pytest-xdist, one file per worker at a time, taken in
+# this order: the Makefile turns off xdist's own reordering by test count, which would start the
+# one-test hub file last), the slowest files start first and the short ones fill in around them.
 _SLOW_FIRST = ("hub", "browser", "nbgrader")
+BROWSER_TESTS = Path(__file__).resolve().parent / "browser"
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Order files with hub, then browser, then nbgrader tests before the rest; keep each file's order."""
+    """Mark tests/browser/ as browser tests; order files hub, browser, nbgrader, then the rest,
+    and within each group files with more tests first; keep each file's own order."""
+    for item in items:
+        if BROWSER_TESTS in item.path.parents:
+            item.add_marker(pytest.mark.browser)
+
     def rank(item: pytest.Item) -> int:
         names = {mark.name for mark in item.iter_markers()}
         return next((i for i, name in enumerate(_SLOW_FIRST) if name in names), len(_SLOW_FIRST))
 
     file_rank: dict[object, int] = {}
+    file_size: dict[object, int] = {}
     for item in items:
         file_rank[item.path] = min(file_rank.get(item.path, len(_SLOW_FIRST)), rank(item))
-    items.sort(key=lambda item: file_rank[item.path])
+        file_size[item.path] = file_size.get(item.path, 0) + 1
+    items.sort(key=lambda item: (file_rank[item.path], -file_size[item.path]))

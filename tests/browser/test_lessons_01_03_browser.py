@@ -1,9 +1,15 @@
-"""Lessons 01-03 in a real JupyterLab: run each lesson, answer one exercise, move a slider in 02."""
+"""Lessons 01-03 in a real JupyterLab: run each lesson, answer one exercise; in lesson 02 the model's
+picture comes before its folded algebra and a slider changes the verdict.
+
+Lesson 02 is opened and run once, in a tab that its three tests share (running a lesson in
+JupyterLab is most of a test's cost)."""
 
 from __future__ import annotations
 
 import json
+import shutil
 import urllib.request
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +19,7 @@ from tests.support.lab import LabServer, cell_errors, open_notebook, run_all_cel
 
 REPO = Path(__file__).resolve().parents[2]
 RESULTS = REPO / "test-results"
-LESSONS = ["01_what_is_a_back_channel", "02_why_back_channels", "03_costs_and_risks"]
+LESSON_02 = "02_why_back_channels"
 
 
 def _render_every_cell(server: LabServer) -> None:
@@ -76,7 +82,33 @@ def _answer_exercise(page: Any, lesson: str) -> str:
     return feedback.inner_text()
 
 
-@pytest.mark.parametrize("lesson", LESSONS)
+@pytest.fixture(scope="module")
+def opened_lesson_02(lab_server_factory: Callable[[Path], LabServer], browser: Any,
+                     tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """Lesson 02 opened and run in JupyterLab once, on a copy of the lessons, for this module's tests."""
+    root = tmp_path_factory.mktemp("lab-root")
+    shutil.copytree(REPO / "notebooks", root / "notebooks")
+    server = lab_server_factory(root)
+    context = browser.new_context(viewport={"width": 1400, "height": 900})
+    tab = context.new_page()
+    tab.set_default_timeout(30_000)
+    try:
+        _open_and_run(tab, server, LESSON_02)
+        yield tab
+    finally:
+        context.close()
+
+
+@pytest.fixture
+def lesson_02(opened_lesson_02: Any, request: pytest.FixtureRequest, results_dir: Path) -> Iterator[Any]:
+    """The shared lesson-02 tab; a screenshot of it when the test fails."""
+    yield opened_lesson_02
+    report = getattr(request.node, "rep_call", None)
+    if report is not None and report.failed:
+        opened_lesson_02.screenshot(path=str(results_dir / f"FAILED-{request.node.name}.png"), full_page=True)
+
+
+@pytest.mark.parametrize("lesson", ["01_what_is_a_back_channel", "03_costs_and_risks"])
 def test_lesson_runs_and_an_exercise_answers(lab: LabServer, page: Any, results_dir: Path,
                                              lesson: str) -> None:
     _open_and_run(page, lab, lesson)
@@ -89,8 +121,30 @@ def test_lesson_runs_and_an_exercise_answers(lab: LabServer, page: Any, results_
         img.screenshot(path=str(results_dir / f"{lesson}-map.png"))
 
 
-def test_lesson_02_slider_changes_the_verdict(lab: LabServer, page: Any, results_dir: Path) -> None:
-    _open_and_run(page, lab, "02_why_back_channels")
+def test_lesson_02_runs_and_an_exercise_answers(lesson_02: Any) -> None:
+    text = _answer_exercise(lesson_02, LESSON_02)
+    assert text.startswith("✓"), f"expected the 'right' feedback, got {text!r}"
+
+
+def test_lesson_02_model_picture_first_algebra_folded(lesson_02: Any, results_dir: Path) -> None:
+    page = lesson_02
+    picture = page.locator("img[alt^='Decision tree']").first
+    picture.scroll_into_view_if_needed()
+    assert picture.evaluate("img => img.naturalWidth") > 0
+    details = page.locator(".jp-RenderedMarkdown details:has(summary:has-text('The algebra'))").first
+    assert details.get_attribute("open") is None, "the algebra starts folded"
+    page.wait_for_timeout(300)
+    page.screenshot(path=str(results_dir / "02_model_picture.png"))
+    details.locator("summary").click()
+    details.locator("table").first.wait_for(state="visible")
+    assert details.get_attribute("open") is not None
+    details.scroll_into_view_if_needed()
+    page.wait_for_timeout(500)
+    page.screenshot(path=str(results_dir / "02_model_algebra_open.png"))
+
+
+def test_lesson_02_slider_changes_the_verdict(lesson_02: Any, results_dir: Path) -> None:
+    page = lesson_02
     verdict = page.locator(".bc-model-verdict").first
     verdict.scroll_into_view_if_needed()
     assert "secret channel is the better bet" in verdict.inner_text()

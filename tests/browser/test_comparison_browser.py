@@ -1,5 +1,5 @@
-"""Lessons 02 and 05 in a real JupyterLab: the model's picture comes before its folded algebra, and the
-comparison in lesson 05 section 4 is driven by dropdowns (no code edit)."""
+"""Lesson 05 in a real JupyterLab: the comparison in section 4 is driven by dropdowns (no code edit).
+(Lesson 02's model picture and folded algebra are checked in test_lessons_01_03_browser.py.)"""
 
 from __future__ import annotations
 
@@ -8,27 +8,6 @@ from typing import Any
 
 from tests.browser.test_case_browser import _render_every_cell, _start_run
 from tests.support.lab import LabServer, cell_errors, open_notebook, run_all_cells
-
-
-def test_model_picture_first_algebra_folded(lab: LabServer, page: Any, results_dir: Path) -> None:
-    _render_every_cell(lab)
-    open_notebook(page, lab, "notebooks/02_why_back_channels.ipynb")
-    _start_run(page)
-    run_all_cells(page, timeout_ms=180_000)
-    assert cell_errors(page) == [], "a cell raised an error"
-    picture = page.locator("img[alt^='Decision tree']").first
-    picture.scroll_into_view_if_needed()
-    assert picture.evaluate("img => img.naturalWidth") > 0
-    details = page.locator(".jp-RenderedMarkdown details:has(summary:has-text('The algebra'))").first
-    assert details.get_attribute("open") is None, "the algebra starts folded"
-    page.wait_for_timeout(300)
-    page.screenshot(path=str(results_dir / "02_model_picture.png"))
-    details.locator("summary").click()
-    details.locator("table").first.wait_for(state="visible")
-    assert details.get_attribute("open") is not None
-    details.scroll_into_view_if_needed()
-    page.wait_for_timeout(500)
-    page.screenshot(path=str(results_dir / "02_model_algebra_open.png"))
 
 
 def test_comparison_is_chosen_with_dropdowns(lab: LabServer, page: Any, results_dir: Path) -> None:
