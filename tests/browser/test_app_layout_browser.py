@@ -16,12 +16,15 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import nbformat
 import pytest
 
 from backchannels.course import load_lessons
+from backchannels.export import is_instructor_cell
 from backchannels.render.citations import cited_keys
 from tests.support.layout import FIGURE_TEXT_PX, IDS, LESSONS, PHONE, PHONE_TEXT_PX, lesson_with
-from tests.support.modes import NOTEBOOKS, NetworkGuard, VoilaServer, describe, serious_violations
+from tests.support.modes import (NOTEBOOKS, NetworkGuard, VoilaServer, answer_first_exercise, describe,
+                                 first_lesson_with_exercise, headings_skipping_a_level, serious_violations)
 
 pytestmark = pytest.mark.browser
 
@@ -113,3 +116,26 @@ def test_app_prose_runs_in_a_readable_column(page: Any, app_server: VoilaServer)
         return p.clientWidth / (c.measureText(sample).width / sample.length); }""")
     assert chars <= 90, f"prose lines hold about {chars:.0f} characters; a readable column holds 60-80"
 
+
+def test_self_study_app_runs_an_exercise_offline(page: Any, app_server: VoilaServer, results_dir: Path) -> None:
+    lesson = first_lesson_with_exercise()
+    guard = NetworkGuard().attach(page)
+    page.goto(app_server.url(lesson.name))
+    page.wait_for_selector("#rendered_cells", state="visible", timeout=60_000)
+    # No code cells, no instructor notes.
+    assert page.locator(".jp-InputArea-editor:visible").count() == 0
+    shown = " ".join(page.locator("#rendered_cells").inner_text().split())
+    for cell in nbformat.read(lesson, as_version=4).cells:
+        if is_instructor_cell(cell):
+            words = " ".join(cell.source.replace("*", "").replace(">", "").split())[:60]
+            assert words not in shown, f"instructor note shown to students: {words}"
+    feedback = answer_first_exercise(page)
+    assert feedback, "the exercise gave no feedback"
+    page.screenshot(path=str(results_dir / "modes-app.png"), full_page=False)
+    found = serious_violations(page)
+    assert not found, describe(found)
+    assert not headings_skipping_a_level(page)
+    icons = page.evaluate("""() => [...document.styleSheets].some(
+        s => (s.href || '').includes('/static/fontawesome/') && s.cssRules.length > 100)""")
+    assert icons, "Font Awesome did not load from the local copy"
+    assert not guard.left_machine, f"requests left the machine: {guard.left_machine}"

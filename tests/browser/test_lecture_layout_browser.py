@@ -1,7 +1,7 @@
 """The live lecture (``make lecture``) as a lecturer meets it, in a real Chromium (issue 20): every
 slide of every lesson fits a 1280x720 and a 1920x1080 screen (no element outside the slide); the
-right arrow, pressed from the first slide, reaches every exercise; keys on a focused slider, drop-down,
-checkbox or fold move the control, not the deck; figures split into parts keep projector-sized text;
+right arrow, pressed from the first slide, reaches every exercise, and an exercise answers on its
+slide; keys on a focused slider, drop-down, checkbox or fold move the control, not the deck; figures split into parts keep projector-sized text;
 requests that would leave the machine are blocked and recorded (the test fails on any), and axe
 finds no serious or critical problem in our content.
 
@@ -21,7 +21,8 @@ import pytest
 from backchannels.render.citations import cited_keys
 from tests.support.layout import (FIGURE_TEXT_PX, IDS, LESSONS, OUTSIDE, PROJECTOR_TEXT_PX, SCREENS,
                                   lesson_showing, lesson_with, open_deck, question_calls)
-from tests.support.modes import NOTEBOOKS, NetworkGuard, VoilaServer, describe, serious_violations
+from tests.support.modes import (NOTEBOOKS, RADIO, NetworkGuard, VoilaServer, answer_first_exercise, describe,
+                                 first_lesson_with_exercise, serious_violations)
 
 pytestmark = pytest.mark.browser
 
@@ -265,3 +266,21 @@ def test_lecture_screenshots_for_the_record(decks: Decks, results_dir: Path) -> 
     left = [url for guard in guards for url in guard.left_machine]
     assert not left, f"requests left the machine: {left}"
 
+
+def test_live_lecture_slides_have_working_widgets_offline(decks: Decks, results_dir: Path) -> None:
+    lesson = first_lesson_with_exercise()
+    page, guard = decks.open(lesson)
+    page.evaluate("() => Reveal.slide(0, 0, 0)")
+    page.wait_for_selector(RADIO, state="attached", timeout=60_000)
+    # Go to the slide holding the first exercise, as the lecturer would with the arrow keys.
+    for _ in range(60):
+        if page.locator(RADIO).first.evaluate(
+                "r => !!r.closest('section') && r.closest('section').classList.contains('present')"):
+            break
+        page.keyboard.press("Space")  # next slide, down the vertical stacks first
+        page.wait_for_timeout(150)
+    feedback = answer_first_exercise(page, dispatch=True)
+    assert feedback
+    assert page.locator("aside.notes:visible").count() == 0
+    page.screenshot(path=str(results_dir / "modes-live-slides.png"))
+    assert not guard.left_machine, f"requests left the machine: {guard.left_machine}"

@@ -163,3 +163,60 @@ def describe(violations: list[dict[str, Any]]) -> str:
         targets = [" ".join(map(str, n.get("target", []))) for n in v.get("nodes", [])[:3]]
         lines.append(f"{v['id']} ({v['impact']}): {v['help']} at {targets}")
     return "\n".join(lines)
+
+
+RADIO = ".widget-radio-box input[type=radio]"
+
+
+def first_lesson_with_exercise() -> Path:
+    """Return the first lesson (in teaching order) that shows an exercise."""
+    for lesson in lessons():
+        if "show_question(" in lesson.read_text() or "show_quiz(" in lesson.read_text() or \
+                "RadioButtons" in lesson.read_text():
+            return lesson
+    raise AssertionError("no lesson shows an exercise")
+
+
+def answer_first_exercise(page: Any, root: str = "body", dispatch: bool = False) -> str:
+    """Pick the first option of the first exercise, press its Check button, return the feedback.
+
+    ``dispatch`` sends the click to the button itself: in a scaled reveal.js slide Playwright's
+    hit test lands on the deck's container although the button is where a mouse click reaches it.
+    """
+    label = page.locator(f"{root} .widget-radio-box label").first
+    label.wait_for(state="attached", timeout=60_000)
+    label.scroll_into_view_if_needed()
+    question = label.locator("xpath=ancestor::div[contains(@class,'bc-question')][1]")
+    box = question if question.count() else label.locator(
+        "xpath=ancestor::div[contains(@class,'widget-box') or contains(@class,'jupyter-widgets')][last()]")
+    before = box.inner_text()
+    if dispatch:
+        label.evaluate("l => (l.querySelector('input') || l).click()")
+    else:
+        label.click()
+    button = box.locator("button.jupyter-button", has_text="Check").first
+    if dispatch:
+        button.evaluate("b => b.click()")
+    else:
+        button.click()
+    page.wait_for_function("([el, before]) => el.innerText.trim() !== before.trim()",
+                           arg=[box.element_handle(), before], timeout=15_000)
+    feedback = box.locator(".bc-feedback")
+    if feedback.count():
+        return feedback.first.inner_text().strip()
+    after = box.inner_text()
+    return after.replace(before, "").strip() or after
+
+
+def headings_skipping_a_level(page: Any) -> list[str]:
+    """Return headings that skip a level (an h2 followed by an h4, say), empty when in order."""
+    levels = page.eval_on_selector_all(
+        "main h1, main h2, main h3, main h4, main h5, main h6, #rendered_cells h1, #rendered_cells h2,"
+        " #rendered_cells h3, #rendered_cells h4",
+        "els => els.filter(e => e.offsetParent !== null || true).map(e => [Number(e.tagName[1]), e.innerText])")
+    skipped, previous = [], 0
+    for level, text in levels:
+        if previous and level > previous + 1:
+            skipped.append(f"h{previous} -> h{level} {text[:40]}")
+        previous = level
+    return skipped
