@@ -26,8 +26,15 @@ RESULTS = REPO / "test-results"
 # writes progress into the real user's folder.
 _USER_DIR = tempfile.mkdtemp(prefix="bc-user-")
 os.environ["BACKCHANNELS_USER_DIR"] = _USER_DIR
-# Likewise the grader's cache of prepared gradebooks: one per test run, never the user's.
-os.environ["BACKCHANNELS_CACHE_DIR"] = tempfile.mkdtemp(prefix="bc-cache-")
+# Likewise the grader's cache of prepared gradebooks and answer keys: one per test run, never the
+# user's, shared by make test's parallel workers (the grader lets one build an entry while the
+# others wait), so the homework, hostile-class and grading tests generate the course only once.
+_RUN = os.environ.get("PYTEST_XDIST_TESTRUNUID")
+if _RUN:
+    os.environ["BACKCHANNELS_CACHE_DIR"] = str(Path(tempfile.gettempdir()) / f"bc-cache-{_RUN}")
+    Path(os.environ["BACKCHANNELS_CACHE_DIR"]).mkdir(exist_ok=True)
+else:
+    os.environ["BACKCHANNELS_CACHE_DIR"] = tempfile.mkdtemp(prefix="bc-cache-")
 os.environ.setdefault("MPLBACKEND", "Agg")
 
 

@@ -9,6 +9,8 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -121,6 +123,20 @@ def _store_gradebook(course: Path, gradebook: Path) -> None:
     os.replace(partial, cached)
 
 
+@contextmanager
+def _building(cached: Path) -> Iterator[None]:
+    """Let one process at a time build a cache entry; the others wait, then find it made."""
+    cached.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        import fcntl
+    except ImportError:  # Windows: no lock; the atomic replace still keeps the entry whole
+        yield
+        return
+    with open(cached.with_suffix(cached.suffix + ".lock"), "w", encoding="utf-8") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield
+
+
 def prepared_gradebook(course: Path | None = None) -> Path:
     """Return a gradebook that knows every assignment of the course, as generate_assignment makes it.
 
@@ -132,7 +148,9 @@ def prepared_gradebook(course: Path | None = None) -> Path:
     cached = _cached_gradebook(course)
     if cached.is_file():
         return cached
-    with tempfile.TemporaryDirectory(prefix="bc-prepare-") as tmp:
+    with _building(cached), tempfile.TemporaryDirectory(prefix="bc-prepare-") as tmp:
+        if cached.is_file():  # another grading run made it while this one waited
+            return cached
         root = _course_copy(course, Path(tmp) / "course")
         log = Path(tmp) / "generate.log"
         if _nbgrader(["generate_assignment", "*", "--force"], root, log):
@@ -195,8 +213,9 @@ def answer_key(course: Path | None = None) -> Path:
     course = course or course_dir()
     cached = _cached_key(course)
     if not cached.is_file():
-        cached.parent.mkdir(parents=True, exist_ok=True)
-        partial = cached.with_suffix(f".tmp{os.getpid()}")
-        partial.write_text(json.dumps(build_key(course), indent=1), encoding="utf-8")
-        os.replace(partial, cached)
+        with _building(cached):
+            if not cached.is_file():  # another grading run may have made it while this one waited
+                partial = cached.with_suffix(f".tmp{os.getpid()}")
+                partial.write_text(json.dumps(build_key(course), indent=1), encoding="utf-8")
+                os.replace(partial, cached)
     return cached

@@ -208,7 +208,10 @@ def grade(submissions: Path, out: Path | None = None, jobs: int | None = None,
     jobs = max(1, jobs or default_jobs(len(gradable)))
     with tempfile.TemporaryDirectory(prefix="bc-grade-") as tmp:
         os.chmod(tmp, 0o711)  # confined kernels (their own user id) reach their scratch folder
-        master = prepared_gradebook(course)
+        # This run's own copy: `make assignments` (or another run's generate) may replace the
+        # cached gradebook meanwhile, and the merge must start from the one the workers copied.
+        master = Path(tmp) / "prepared-gradebook.db"
+        shutil.copy2(prepared_gradebook(course), master)
         key = answer_key(course)
         students = sorted({s.student for s in gradable})
         groups = [students[i::jobs] for i in range(min(jobs, len(students)))] or []
