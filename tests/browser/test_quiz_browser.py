@@ -184,6 +184,9 @@ def ordering(q: Any, right: bool) -> None:
     }
     for item, position in order.items():
         select = q.get_by_label(item)
+        # After "Try again" the lists stay disabled until the kernel answers; a key pressed on a
+        # disabled list is lost (press, unlike click, does not wait for it), so wait as a student would.
+        expect(select).to_be_enabled(timeout=10_000)
         select.focus()
         select.press(position)
         # The kernel may answer a swap a moment later on a busy machine; wait for the settled value.
