@@ -114,7 +114,6 @@ def test_lecture_slides_fit_and_the_right_arrow_reaches_every_exercise(
     assert not guard.left_machine, f"requests left the machine: {guard.left_machine}"
 
 
-
 def test_keys_on_a_focused_slider_move_the_slider_not_the_deck(
         decks: Decks, results_dir: Path) -> None:
     lesson = lesson_showing("model_explorer")
@@ -147,7 +146,6 @@ def test_keys_on_a_focused_slider_move_the_slider_not_the_deck(
     assert not found, describe(found)
 
 
-
 def test_lecture_timeline_is_split_into_parts_with_projector_sized_text(
         decks: Decks, results_dir: Path) -> None:
     lesson = lesson_with("show_timeline(")
@@ -168,7 +166,6 @@ def test_lecture_timeline_is_split_into_parts_with_projector_sized_text(
     page.wait_for_timeout(400)
     page.screenshot(path=str(results_dir / "layout-lecture-timeline-part1-1280x720.png"))
     print("timeline text px at 1280x720:", [round(p["px"], 1) for p in parts])
-
 
 
 # The legality analyser on its slide must fit at this scale or larger (it shrank to about 0.4 stacked).
@@ -239,7 +236,6 @@ def test_lecture_analyser_fits_its_slide_at_a_readable_scale_and_keeps_keys_on_i
           f"{min(presets.values())} to {max(presets.values())} over {len(presets)} scenarios")
     found = serious_violations(page, {"include": [[".reveal .slides .bc-legal-analyser"]]})
     assert not found, describe(found)
-
 
 
 def test_lecture_screenshots_for_the_record(decks: Decks, results_dir: Path) -> None:

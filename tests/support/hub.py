@@ -3,7 +3,7 @@
 The hub runs ``hub/jupyterhub_config.py`` (copied with ``hub/`` to a folder every user can read)
 from a virtual environment made from Debian's own Python: a Python under /root (pyenv) cannot run
 other users' servers. The environment is cached in /var/cache/backchannels-hub (keyed by the
-module's and the hub's requirements), so only the first run pays for pip (about 30 s with pip's
+module's and the hub's requirements), so only the first run pays for pip (about 45-60 s with pip's
 cache warm); configurable-http-proxy comes from npm into the same folder. Everything a test makes
 (users and their homes, the exchange, the hub's state) is removed by ``HubSession.close``, also
 after a failure.
@@ -112,14 +112,18 @@ def _project_dependencies(repo: Path) -> list[str]:
     return list(tomllib.loads((repo / "pyproject.toml").read_text(encoding="utf-8"))["project"]["dependencies"])
 
 
+def _pip(venv: Path) -> list[str]:
+    """Return the command that installs into the hub's environment, quietly."""
+    return [str(venv / "bin" / "python"), "-m", "pip", "--disable-pip-version-check", "install", "--quiet"]
+
+
 def _make_env(repo: Path, venv: Path) -> None:
     """Make the hub's environment with everything but the module itself, and its proxy (lock held)."""
-    pip = [str(venv / "bin" / "python"), "-m", "pip", "--disable-pip-version-check", "install", "--quiet"]
     made = not (venv / ".ready").exists() or not _proxy().exists()
     if not (venv / ".ready").exists():
         shutil.rmtree(venv, ignore_errors=True)
         _run([SYSTEM_PYTHON, "-m", "venv", str(venv)])
-        _run([*pip, "-r", str(repo / "hub" / "requirements.txt"), *_project_dependencies(repo)])
+        _run([*_pip(venv), "-r", str(repo / "hub" / "requirements.txt"), *_project_dependencies(repo)])
         (venv / ".ready").touch()
         for old in HUB_CACHE.glob("venv-*"):
             if old != venv:
@@ -165,11 +169,10 @@ def ensure_hub_env(repo: Path, dist: Path) -> HubEnv:
     HUB_CACHE.mkdir(parents=True, exist_ok=True)
     HUB_CACHE.chmod(0o755)
     venv = HUB_CACHE / f"venv-{env_key(repo)}"
-    pip = [str(venv / "bin" / "python"), "-m", "pip", "--disable-pip-version-check", "install", "--quiet"]
     with _locked(HUB_CACHE / ".lock"):
         _make_env(repo, venv)
         # The module itself changes with every commit: install just it (under a second).
-        _run([*pip, "--no-deps", "--no-build-isolation", "--force-reinstall", str(dist)])
+        _run([*_pip(venv), "--no-deps", "--no-build-isolation", "--force-reinstall", str(dist)])
         _readable_by_all(venv)
     return HubEnv(venv=venv, proxy=_proxy(), seconds=time.monotonic() - started)
 

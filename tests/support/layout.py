@@ -9,6 +9,7 @@ from typing import Any
 
 import nbformat
 
+from backchannels.course import load_lessons
 from backchannels.render.tools import tool_for_source
 from tests.support.modes import VoilaServer, lessons
 
@@ -111,3 +112,12 @@ FIGURE_TEXT_PX = r"""async (show) => {
 # Case names on a projector: at least this many screen pixels high at 1280x720 (about 11px before).
 PROJECTOR_TEXT_PX = 18
 PHONE_TEXT_PX = 11
+
+
+def missing_lesson_listings(text: str) -> list[str]:
+    """Return each served lesson's title, "N minutes" or guiding question that ``text`` lacks."""
+    served = {p.name[:2] for p in LESSONS}
+    text = " ".join(text.split())
+    return [part for lesson in load_lessons() if lesson.number in served
+            for part in (lesson.title, f"{lesson.minutes} minutes", lesson.guiding_question)
+            if " ".join(part.split()) not in text]
