@@ -33,9 +33,32 @@ _RUN = os.environ.get("PYTEST_XDIST_TESTRUNUID")
 if _RUN:
     os.environ["BACKCHANNELS_CACHE_DIR"] = str(Path(tempfile.gettempdir()) / f"bc-cache-{_RUN}")
     Path(os.environ["BACKCHANNELS_CACHE_DIR"]).mkdir(exist_ok=True)
+    _OWN_DIRS = [_USER_DIR]
 else:
     os.environ["BACKCHANNELS_CACHE_DIR"] = tempfile.mkdtemp(prefix="bc-cache-")
+    _OWN_DIRS = [_USER_DIR, os.environ["BACKCHANNELS_CACHE_DIR"]]
 os.environ.setdefault("MPLBACKEND", "Agg")
+# Folders shared by the workers of one run (named after its id), removed by the controller once
+# every worker has stopped: the grader's cache and the lessons' export (tests/support/modes.py).
+_SHARED_PREFIXES = ("bc-cache-", "bc-build-")
+_worker_runs: set[str] = set()
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node: Any, error: object) -> None:
+    """Remember the run id of each worker that stops (xdist calls this in the controller)."""
+    run = getattr(node, "workerinput", {}).get("testrunuid")
+    if run:
+        _worker_runs.add(run)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """Remove this process's temporary folders; the controller also removes the shared ones."""
+    for folder in _OWN_DIRS:
+        shutil.rmtree(folder, ignore_errors=True)
+    for run in _worker_runs:
+        for prefix in _SHARED_PREFIXES:
+            shutil.rmtree(Path(tempfile.gettempdir()) / f"{prefix}{run}", ignore_errors=True)
 
 
 @pytest.fixture

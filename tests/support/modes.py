@@ -3,9 +3,11 @@ guard that blocks and records every request leaving the machine, and an axe-core
 
 from __future__ import annotations
 
+import atexit
 import fcntl
 import json
 import os
+import shutil
 import signal
 import subprocess
 import tempfile
@@ -44,6 +46,7 @@ def built() -> tuple[Path, tuple[Exported, ...]]:
     run = os.environ.get("PYTEST_XDIST_TESTRUNUID")
     if not run:
         build_dir = Path(tempfile.mkdtemp(prefix="bc-build-"))
+        atexit.register(shutil.rmtree, build_dir, ignore_errors=True)
         return build_dir, tuple(export(["slides", "html"], lessons(), build_dir))
     build_dir = Path(tempfile.gettempdir()) / f"bc-build-{run}"
     build_dir.mkdir(exist_ok=True)
@@ -96,6 +99,7 @@ class VoilaServer:
     port: int = field(default_factory=free_port)
     process: subprocess.Popen[bytes] | None = None
     log_file: Any = None
+    scratch: tempfile.TemporaryDirectory[str] | None = None
 
     @property
     def base_url(self) -> str:
@@ -109,25 +113,41 @@ class VoilaServer:
     def __enter__(self) -> VoilaServer:
         self.log_file = tempfile.TemporaryFile()
         env = voila_env()
-        # Each test server gets its own Jupyter folders, like the JupyterLab fixture.
-        scratch = tempfile.mkdtemp(prefix="bc-voila-")
-        env.update(JUPYTER_CONFIG_DIR=scratch, JUPYTER_RUNTIME_DIR=scratch)
+        # Each test server gets its own Jupyter folders, like the JupyterLab fixture, in one scratch
+        # folder removed on exit (Voila's kernel connection files too, which it would leave in /tmp
+        # when stopped by a signal).
+        self.scratch = tempfile.TemporaryDirectory(prefix="bc-voila-", ignore_cleanup_errors=True)
+        scratch = Path(self.scratch.name)
+        env.update(JUPYTER_CONFIG_DIR=str(scratch), JUPYTER_RUNTIME_DIR=str(scratch))
         env.pop("MPLBACKEND", None)  # the test session's Agg would hide figures a student sees
         # A fresh student: no answers saved by earlier tests (the quiz restores saved answers).
-        env["BACKCHANNELS_USER_DIR"] = tempfile.mkdtemp(prefix="bc-voila-user-")
+        (scratch / "user").mkdir()
+        env["BACKCHANNELS_USER_DIR"] = str(scratch / "user")
         # Kernels import the package from this checkout whatever the working directory.
         env["PYTHONPATH"] = os.pathsep.join(
             [str(REPO / "src")] + [p for p in env.get("PYTHONPATH", "").split(os.pathsep) if p])
-        self.process = subprocess.Popen(voila_command(self.folder, self.port, self.slides), env=env,
-                                        cwd=tempfile.gettempdir(), stdout=self.log_file,
-                                        stderr=subprocess.STDOUT, start_new_session=True)
+        command = [*voila_command(self.folder, self.port, self.slides),
+                   f"--Voila.connection_dir_root={scratch}"]
+        self.process = subprocess.Popen(command, env=env, cwd=tempfile.gettempdir(),
+                                        stdout=self.log_file, stderr=subprocess.STDOUT,
+                                        start_new_session=True)
+        try:
+            self._wait_until_answering()
+        except BaseException:
+            self.__exit__()
+            raise
+        return self
+
+    def _wait_until_answering(self) -> None:
+        """Return once the server serves its static files; raise with its log if it never does."""
+        assert self.process is not None
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise RuntimeError(f"Voila exited early:\n{self.log()}")
             try:
                 with urllib.request.urlopen(self.base_url + "/voila/static/voila.js", timeout=2):
-                    return self
+                    return
             except (urllib.error.URLError, ConnectionError, TimeoutError):
                 time.sleep(0.25)
         raise RuntimeError(f"Voila did not answer:\n{self.log()}")
@@ -146,6 +166,9 @@ class VoilaServer:
                 self.process.wait(timeout=15)
             except subprocess.TimeoutExpired:
                 os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait()
+        if self.scratch is not None:
+            self.scratch.cleanup()
 
 
 def serious_violations(page: Any, context: Any = None) -> list[dict[str, Any]]:
