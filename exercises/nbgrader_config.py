@@ -5,6 +5,7 @@ same from any working directory, e.g. ``nbgrader generate_assignment ps1_concept
 --config exercises/nbgrader_config.py``. Grading runs student code: see exercises/README.md.
 """
 
+import os
 import sys
 from pathlib import Path
 
@@ -17,7 +18,9 @@ if SRC.is_dir() and str(SRC) not in sys.path:
 c = get_config()  # noqa: F821 (nbgrader/traitlets provide get_config)
 
 # --- where things are -------------------------------------------------------------------------
-c.CourseDirectory.course_id = "backchannels"
+# On the class hub every server gets BACKCHANNELS_COURSE_ID (hub/jupyterhub_config.py); this file is
+# read after the hub's, so it must take the same value or releases land under another course.
+c.CourseDirectory.course_id = os.environ.get("BACKCHANNELS_COURSE_ID", "backchannels")
 c.CourseDirectory.root = str(HERE)
 c.CourseDirectory.source_directory = "source"
 c.CourseDirectory.release_directory = "release"

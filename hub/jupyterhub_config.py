@@ -1,4 +1,4 @@
-"""JupyterHub configuration for a class taking Back Channels (The Littlest JupyterHub or a plain hub).
+"""JupyterHub configuration for a class taking Back Channels (a plain JupyterHub on one Linux server).
 
 Start it as root, from the environment that holds JupyterHub, nbgitpuller and the module:
 
@@ -13,20 +13,23 @@ servers are stopped (jupyterhub-idle-culler) and idle kernels are shut down by e
 everyone. Memory per student is kept down by the students' server configuration (no unused
 extensions, nbgrader loaded on first use, freed memory given back: backchannels.hub_memory), a
 kernelspec without the debugger (hub/jupyter-data, backchannels.hub_kernel) and two malloc arenas
-per process. hub/README.md gives the steps; tests/hub/test_hub.py runs this very file.
+per process. The README's "On a JupyterHub, for the course's IT person" gives the steps;
+tests/hub/test_hub.py runs this very file.
 
 Every setting below that differs between hubs is read from an environment variable with a
 default for a real hub, so the test can move ports and folders without another copy:
 
 | variable                      | default                      | meaning |
 |-------------------------------|------------------------------|---------|
-| BACKCHANNELS_HUB_URL          | http://:8000                 | where students open the hub |
+| BACKCHANNELS_HUB_URL          | http://127.0.0.1:8000        | where the hub listens (behind HTTPS) |
 | BACKCHANNELS_HUB_API          | http://127.0.0.1:8081        | the hub's internal API |
 | BACKCHANNELS_PROXY_API        | http://127.0.0.1:8001        | configurable-http-proxy's API |
 | BACKCHANNELS_PROXY_COMMAND    | configurable-http-proxy      | the proxy program (npm) |
-| BACKCHANNELS_HUB_STATE        | /srv/jupyterhub              | database, cookie secret |
+| BACKCHANNELS_HUB_STATE        | /srv/jupyterhub              | database, cookie secret (made, 700) |
 | BACKCHANNELS_AUTHENTICATOR    | pam                          | "pam" (Unix passwords) or "dummy" (tests only) |
 | BACKCHANNELS_STUDENTS         | (empty)                      | comma-separated user names allowed to log in |
+|                               |                              | (the list is the whole gate: a name taken |
+|                               |                              | off it cannot log in after a restart) |
 | BACKCHANNELS_INSTRUCTORS      | instructor                   | comma-separated user names with instructor tools |
 | BACKCHANNELS_COURSE_ID        | backchannels                 | nbgrader course id |
 | BACKCHANNELS_EXCHANGE         | /srv/nbgrader/exchange       | nbgrader exchange (mode 1777) |
@@ -64,10 +67,13 @@ KERNELS = HERE / "jupyter-data"                # the Python kernelspec: ipykerne
 c = get_config()  # noqa: F821 (provided by JupyterHub)
 
 # --- network and state -----------------------------------------------------------------------
-c.JupyterHub.bind_url = os.environ.get("BACKCHANNELS_HUB_URL", "http://:8000")
+# Loopback only: students reach the hub through an HTTPS proxy on the same machine (their
+# passwords must not cross the network in plain HTTP), and nobody can go around it.
+c.JupyterHub.bind_url = os.environ.get("BACKCHANNELS_HUB_URL", "http://127.0.0.1:8000")
 c.JupyterHub.hub_bind_url = os.environ.get("BACKCHANNELS_HUB_API", "http://127.0.0.1:8081")
 c.ConfigurableHTTPProxy.api_url = os.environ.get("BACKCHANNELS_PROXY_API", "http://127.0.0.1:8001")
 c.ConfigurableHTTPProxy.command = [os.environ.get("BACKCHANNELS_PROXY_COMMAND", "configurable-http-proxy")]
+STATE.mkdir(mode=0o700, parents=True, exist_ok=True)  # JupyterHub does not make it
 c.JupyterHub.db_url = f"sqlite:///{STATE / 'jupyterhub.sqlite'}"
 c.JupyterHub.cookie_secret_file = str(STATE / "jupyterhub_cookie_secret")
 c.JupyterHub.pid_file = str(STATE / "jupyterhub.pid")
@@ -81,6 +87,9 @@ c.Application.log_level = "WARN"
 c.JupyterHub.authenticator_class = os.environ.get("BACKCHANNELS_AUTHENTICATOR", "pam")
 if STUDENTS or INSTRUCTORS:
     c.Authenticator.allowed_users = STUDENTS | INSTRUCTORS
+    # JupyterHub otherwise keeps letting in everyone already in its database (allow_existing_users
+    # defaults to True when allowed_users is set), so a student taken off the list could still log in.
+    c.Authenticator.allow_existing_users = False
 if c.JupyterHub.authenticator_class == "dummy":
     # Tests only: any password is accepted, so the allowed list above is the only gate.
     c.DummyAuthenticator.password = os.environ.get("BACKCHANNELS_DUMMY_PASSWORD", "")

@@ -334,7 +334,7 @@ def test_comparison_explorer_is_driven_by_dropdowns_and_a_checkbox() -> None:
     frame = CASES.assign(front_channel_link=["beside", "instead", None, "prelude"],
                          authorised=["yes", "disputed", "partly", "no"])
     box = bc.comparison_explorer(frame, rows="front_channel_link", columns="outcome")
-    (rows, columns), sure, out = box.children[0].children, box.children[1], box.children[2]
+    (rows, _columns), sure, out = box.children[0].children, box.children[1], box.children[2]
     assert "Beside public talks" in out.value and "not coded" in out.value and "4 cases" in out.value
     rows.value = "authorised"
     assert "Disputed" in out.value

@@ -19,8 +19,12 @@ INSTRUCTOR_TOOLS = {"@jupyter/nbgrader:formgrader", "@jupyter/nbgrader:course-li
                     "@jupyter/nbgrader:create-assignment", "@jupyter/nbgrader:menu"}
 
 
-def load_config(monkeypatch: pytest.MonkeyPatch, **env: str) -> Config:
-    """Execute hub/jupyterhub_config.py as JupyterHub would and return its settings."""
+def load_config(monkeypatch: pytest.MonkeyPatch, state: Path, **env: str) -> Config:
+    """Execute hub/jupyterhub_config.py as JupyterHub would and return its settings.
+
+    ``state`` stands in for /srv/jupyterhub, which the configuration creates.
+    """
+    env.setdefault("BACKCHANNELS_HUB_STATE", str(state))
     for key, value in env.items():
         monkeypatch.setenv(key, value)
     config = Config()
@@ -30,8 +34,15 @@ def load_config(monkeypatch: pytest.MonkeyPatch, **env: str) -> Config:
     return config
 
 
-def test_hub_runs_each_student_as_themselves_with_culling_and_quiet_logs(monkeypatch: pytest.MonkeyPatch) -> None:
-    c = load_config(monkeypatch, BACKCHANNELS_STUDENTS="ana,ben", BACKCHANNELS_INSTRUCTORS="ines")
+def test_hub_runs_each_student_as_themselves_with_culling_and_quiet_logs(monkeypatch: pytest.MonkeyPatch,
+                                                                         tmp_path: Path) -> None:
+    monkeypatch.delenv("BACKCHANNELS_HUB_URL", raising=False)
+    state = tmp_path / "srv" / "jupyterhub"
+    c = load_config(monkeypatch, state, BACKCHANNELS_STUDENTS="ana,ben", BACKCHANNELS_INSTRUCTORS="ines")
+    # The state folder is made, private; the hub listens on loopback only (HTTPS in front).
+    assert state.is_dir() and (state.stat().st_mode & 0o777) == 0o700
+    assert c.JupyterHub.db_url == f"sqlite:///{state / 'jupyterhub.sqlite'}"
+    assert c.JupyterHub.bind_url == "http://127.0.0.1:8000"
     assert c.JupyterHub.spawner_class == "localprocess"
     assert c.Spawner.cmd[0].startswith(str(Path(sys.executable).parent))
     assert c.Spawner.environment["PATH"].startswith(str(Path(sys.executable).parent))  # alembic
@@ -41,6 +52,7 @@ def test_hub_runs_each_student_as_themselves_with_culling_and_quiet_logs(monkeyp
     assert c.Spawner.environment["MALLOC_ARENA_MAX"] == "2"
     assert c.Spawner.environment["BACKCHANNELS_EXCHANGE"] == "/srv/nbgrader/exchange"
     assert c.Authenticator.allowed_users == {"ana", "ben", "ines"}
+    assert c.Authenticator.allow_existing_users is False  # a name taken off the list is locked out
     assert c.JupyterHub.authenticator_class == "pam"
     assert c.JupyterHub.log_level == "WARN"
     culler = c.JupyterHub.services[0]
@@ -50,8 +62,9 @@ def test_hub_runs_each_student_as_themselves_with_culling_and_quiet_logs(monkeyp
                                                          "read:servers", "delete:servers"}
 
 
-def test_only_instructors_get_the_instructor_configuration(monkeypatch: pytest.MonkeyPatch) -> None:
-    c = load_config(monkeypatch, BACKCHANNELS_INSTRUCTORS="nosuchuser-bc-instructor")
+def test_only_instructors_get_the_instructor_configuration(monkeypatch: pytest.MonkeyPatch,
+                                                          tmp_path: Path) -> None:
+    c = load_config(monkeypatch, tmp_path / "state", BACKCHANNELS_INSTRUCTORS="nosuchuser-bc-instructor")
     student = SimpleNamespace(user=SimpleNamespace(name="nosuchuser-bc-student"),
                               environment=dict(c.Spawner.environment))
     instructor = SimpleNamespace(user=SimpleNamespace(name="nosuchuser-bc-instructor"),
@@ -129,6 +142,8 @@ def test_zero_to_jupyterhub_values_match_the_hub_configuration() -> None:
     assert env["JUPYTER_CONFIG_PATH"].endswith("/jupyter")
     assert env["JUPYTER_PATH"].endswith("/jupyter-data") and env["MALLOC_ARENA_MAX"] == "2"
     assert "jupyter-instructor" in values["hub"]["extraConfig"]["backchannels-instructors"]
+    # Every pod runs as uid 1000: a volume shared by all of them would be no private exchange.
+    assert not values["singleuser"]["storage"].get("extraVolumes")
 
 
 def test_readme_link_names_its_folder() -> None:

@@ -57,7 +57,7 @@ def test_student_lessons_drop_the_instructor_notes_and_keep_everything_else(dist
                json.loads((dist / "notebooks" / n).read_text())["cells"]) for n in ("04_case_studies.ipynb",)])
 
 
-def test_student_copy_is_a_git_repository_with_one_clean_commit(dist: Path) -> None:
+def test_student_copy_is_a_clean_git_repository(dist: Path) -> None:
     status = subprocess.run(["git", "-C", str(dist), "status", "--porcelain"], capture_output=True,
                             text=True, check=True).stdout
     assert status == ""
@@ -65,6 +65,50 @@ def test_student_copy_is_a_git_repository_with_one_clean_commit(dist: Path) -> N
                              check=True).stdout.split()
     assert "exercises/release/ps1_concepts/ps1_concepts.ipynb" in tracked
     assert not [t for t in tracked if t.startswith("exercises/source")]
+
+
+def _git(folder: Path, *args: str) -> str:
+    """Run git in a folder as a named user; return its output (fails the test on an error)."""
+    env = {"GIT_AUTHOR_NAME": "s", "GIT_AUTHOR_EMAIL": "s@localhost", "GIT_COMMITTER_NAME": "s",
+           "GIT_COMMITTER_EMAIL": "s@localhost", "PATH": "/usr/bin:/bin", "HOME": str(folder)}
+    return subprocess.run(["git", "-C", str(folder), *args], capture_output=True, text=True, check=True,
+                          env=env).stdout.strip()
+
+
+def test_a_rebuild_is_a_new_commit_that_students_clones_can_merge(tmp_path: Path) -> None:
+    """An update must share the students' history: nbgitpuller merges it (unrelated histories fail)."""
+    course = tmp_path / "course"  # the instructor's checkout, which they edit between builds
+    for rel in studentdist.repository_files(REPO):
+        (course / rel).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(REPO / rel, course / rel)
+    out = tmp_path / "student"
+    studentdist.build(course, out, git=True)
+    first = _git(out, "rev-parse", "HEAD")
+    studentdist.build(course, out, git=True)
+    assert _git(out, "rev-parse", "HEAD") == first, "an unchanged rebuild made a commit"
+
+    # A student clones the course and runs a lesson (their copy of the notebook changes).
+    clone = tmp_path / "clone"
+    subprocess.run(["git", "clone", "--quiet", str(out), str(clone)], check=True)
+    mine = clone / "notebooks" / "00_start_here.ipynb"
+    mine.write_text(mine.read_text(encoding="utf-8").replace('"outputs": []', '"outputs": [ ]', 1),
+                    encoding="utf-8")
+    # The instructor corrects lesson 01 and rebuilds.
+    lesson = course / "notebooks" / "01_what_is_a_back_channel.ipynb"
+    notebook = json.loads(lesson.read_text(encoding="utf-8"))
+    notebook["cells"].append({"cell_type": "markdown", "id": "erratum", "metadata": {},
+                              "source": ["Erratum added after the first build."]})
+    lesson.write_text(json.dumps(notebook, indent=1) + "\n", encoding="utf-8")
+    studentdist.build(course, out, git=True)
+    assert _git(out, "rev-parse", "HEAD~1") == first
+    assert _git(out, "status", "--porcelain") == ""
+
+    # What nbgitpuller does on the next click: fetch, commit local changes, merge -Xours.
+    _git(clone, "fetch", "--quiet")
+    _git(clone, "commit", "--quiet", "-am", "WIP")
+    _git(clone, "merge", "--quiet", "-Xours", "origin/main")
+    assert "Erratum added" in (clone / "notebooks" / "01_what_is_a_back_channel.ipynb").read_text(encoding="utf-8")
+    assert '"outputs": [ ]' in mine.read_text(encoding="utf-8")
 
 
 def test_secret_lines_come_from_the_instructor_sources_and_not_the_release() -> None:

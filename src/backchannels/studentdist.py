@@ -7,8 +7,9 @@ the package and the student versions of the homework (``exercises/release/``) on
     python -m backchannels.studentdist build --out _build/student [--git]
     python -m backchannels.studentdist check _build/student
 
-``build --git`` also makes the folder a git repository with one commit on ``main``, ready to push
-to a ``student`` branch or repository that nbgitpuller and students clone. ``check`` proves the
+``build --git`` also commits the folder on ``main``, on top of the history it already holds (the
+last build, or a clone of the published student repository), ready to push without ``--force`` to
+the repository that nbgitpuller and students clone. ``check`` proves the
 folder holds no solution, hidden test or instructor-only file, and exits non-zero otherwise.
 """
 
@@ -116,14 +117,26 @@ def student_files(repo: Path) -> list[str]:
 
 
 def build(repo: Path, out: Path, git: bool = False) -> list[str]:
-    """Write the student distribution to ``out`` (replacing it); return the files written."""
+    """Write the student distribution to ``out`` (replacing it); return the files written.
+
+    With ``git``, a git history already in ``out`` (an earlier build, or a clone of the published
+    student repository) is kept and the new build becomes a commit on top of it: students'
+    nbgitpuller clones can only merge an update that shares their history.
+    """
     repo, out = Path(repo).resolve(), Path(out).resolve()
     if out == repo or repo in out.parents and not _covered(out.relative_to(repo).as_posix() + "/",
                                                            ("_build/", "build/", "dist/")):
         raise ValueError(f"refusing to write the student copy into the repository itself: {out}")
+    keep_history = git and (out / ".git").is_dir()
     if out.exists():
-        shutil.rmtree(out)
-    out.mkdir(parents=True)
+        for child in out.iterdir():
+            if keep_history and child.name == ".git":
+                continue
+            if child.is_dir() and not child.is_symlink():
+                shutil.rmtree(child)
+            else:
+                child.unlink()
+    out.mkdir(parents=True, exist_ok=True)
     files = student_files(repo)
     for rel in files:
         target = out / rel
@@ -135,6 +148,7 @@ def build(repo: Path, out: Path, git: bool = False) -> list[str]:
     files.append("README.md")
     # Everyone on a hub may read the copy; nothing in it is secret (check() proves it).
     for root, dirs, names in os.walk(out):
+        dirs[:] = [d for d in dirs if not (Path(root) == out and d == ".git")]
         for name in dirs:
             os.chmod(Path(root) / name, 0o755)
         for name in names:
@@ -161,12 +175,30 @@ def _drop_instructor_notes(path: Path) -> None:
 
 
 def _commit(folder: Path) -> None:
-    """Make ``folder`` a git repository with one commit of everything on branch ``main``."""
+    """Commit everything in ``folder`` on branch ``main``, on top of its history if it has one.
+
+    A first build starts the repository; a later build adds a commit only when something changed.
+    """
     env = {**os.environ, "GIT_AUTHOR_NAME": "Back Channels", "GIT_AUTHOR_EMAIL": "course@localhost",
            "GIT_COMMITTER_NAME": "Back Channels", "GIT_COMMITTER_EMAIL": "course@localhost"}
-    for args in (["init", "--quiet", "--initial-branch=main"], ["add", "--all"],
-                 ["commit", "--quiet", "-m", "Student copy of Back Channels (no solutions)"]):
-        subprocess.run(["git", "-C", str(folder), *args], check=True, env=env, capture_output=True)
+
+    def git(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(["git", "-C", str(folder), *args], env=env, capture_output=True, text=True)
+
+    if not (folder / ".git").is_dir():
+        git("init", "--quiet", "--initial-branch=main").check_returncode()
+    git("add", "--all").check_returncode()
+    has_history = git("rev-parse", "--verify", "--quiet", "HEAD").returncode == 0
+    if has_history and git("diff", "--cached", "--quiet").returncode == 0:
+        return  # nothing changed since the last build
+    git("commit", "--quiet", "-m", "Student copy of Back Channels (no solutions)").check_returncode()
+
+
+def head_commit(folder: Path) -> str | None:
+    """Return the short id of the student copy's last commit, or None when it is not a repository."""
+    done = subprocess.run(["git", "-C", str(folder), "rev-parse", "--short", "HEAD"],
+                          capture_output=True, text=True)
+    return done.stdout.strip() if done.returncode == 0 else None
 
 
 def _notebook_lines(path: Path) -> list[tuple[dict, list[str]]]:
@@ -286,7 +318,8 @@ def main(argv: list[str] | None = None) -> int:
         except (ValueError, RuntimeError) as error:
             print(error, file=sys.stderr)
             return 1
-        print(f"Student copy: {len(files)} files in {out}" + (" (git repository, branch main)" if args.git else ""))
+        where = f" (git repository, branch main, commit {head_commit(out)})" if args.git else ""
+        print(f"Student copy: {len(files)} files in {out}{where}")
         return 0
     problems = check(args.folder, repo)
     for problem in problems:

@@ -19,7 +19,6 @@ import shutil
 import stat
 import subprocess
 import time
-import urllib.parse
 from pathlib import Path
 from typing import Any
 
@@ -34,8 +33,25 @@ from tests.support.hub import (api, course_link, finish_lesson, login_through_li
 REPO = Path(__file__).resolve().parents[2]
 ASSIGNMENT = "ps1_concepts"
 LESSON = "00_start_here.ipynb"
+UPDATED_LESSON = "notebooks/01_what_is_a_back_channel.ipynb"
+ERRATUM = "Erratum published after the course link was first used."
+OWN_NOTE = "A note of the student's own."
 
 pytestmark = [pytest.mark.hub, pytest.mark.browser, pytest.mark.timeout(900)]
+
+
+def update_student_copy(dist: Path, bare: Path, course: Path) -> None:
+    """Correct a lesson in a copy of the course, rebuild the student copy, push it (no force)."""
+    for rel in studentdist.repository_files(REPO):
+        (course / rel).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(REPO / rel, course / rel)
+    lesson = course / UPDATED_LESSON
+    notebook = json.loads(lesson.read_text(encoding="utf-8"))
+    notebook["cells"].append({"cell_type": "markdown", "id": "erratum", "metadata": {}, "source": [ERRATUM]})
+    lesson.write_text(json.dumps(notebook, indent=1) + "\n", encoding="utf-8")
+    studentdist.build(course, dist, git=True)
+    hubs._run(["git", "-C", str(dist), "push", "--quiet", str(bare), "main"])
+    subprocess.run(["chmod", "-R", "a+rX", str(bare)], check=True)
 
 
 def expected_points(instructor_nb: dict[str, Any]) -> dict[str, float]:
@@ -75,7 +91,7 @@ def hub_session(tmp_path_factory: pytest.TempPathFactory) -> Any:
         session.start()
         timings["setup_total"] = time.monotonic() - t0
         timings["hub_start"] = session.start_seconds
-        yield session, bare, timings
+        yield session, bare, dist, timings
     finally:
         session.close()
         for name in session.users:
@@ -93,7 +109,7 @@ def hub_session(tmp_path_factory: pytest.TempPathFactory) -> Any:
 
 
 def test_a_class_on_a_real_jupyterhub(hub_session: Any, browser: Any, results_dir: Path) -> None:
-    hub, bare, timings = hub_session
+    hub, bare, dist, timings = hub_session
     link, lesson_path = course_link(hub.url, bare)
     folder = lesson_path.split("/")[0]
     t_students = time.monotonic()
@@ -145,6 +161,27 @@ def test_a_class_on_a_real_jupyterhub(hub_session: Any, browser: Any, results_di
             assert (clone / lesson_path.split("/", 1)[1]).is_file()
             assert not (clone / "exercises" / "source").exists()
             assert studentdist.check(clone, REPO) == []
+
+        # --- the instructor publishes a correction; a second click of the link brings it in -----
+        t = time.monotonic()
+        name = hub.students[0]
+        clone = Path(f"~{name}").expanduser() / folder
+        # The student has edited a lesson of their copy (a note of their own in lesson 02).
+        own = clone / "notebooks" / "02_why_back_channels.ipynb"
+        notebook = json.loads(own.read_text(encoding="utf-8"))
+        notebook["cells"].append({"cell_type": "markdown", "id": "mine", "metadata": {}, "source": [OWN_NOTE]})
+        own.write_text(json.dumps(notebook, indent=1) + "\n", encoding="utf-8")  # still theirs
+        update_student_copy(dist, bare, hub.root / "course-update")
+        again = contexts[0].new_page()  # the lesson stays open in their first tab
+        again.goto(link)
+        again.wait_for_url(re.compile(rf"/user/{name}/lab"), timeout=60_000)
+        deadline = time.monotonic() + 30
+        while ERRATUM not in (clone / UPDATED_LESSON).read_text(encoding="utf-8") and time.monotonic() < deadline:
+            time.sleep(0.25)
+        again.close()
+        assert ERRATUM in (clone / UPDATED_LESSON).read_text(encoding="utf-8"), "the update did not arrive"
+        assert OWN_NOTE in own.read_text(encoding="utf-8"), "the student's own edit was lost"
+        timings["second_click_update"] = time.monotonic() - t
 
         # --- homework through nbgrader's exchange ---------------------------------------------
         t_exchange = time.monotonic()
