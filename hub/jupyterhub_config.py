@@ -77,8 +77,10 @@ STATE.mkdir(mode=0o700, parents=True, exist_ok=True)  # JupyterHub does not make
 c.JupyterHub.db_url = f"sqlite:///{STATE / 'jupyterhub.sqlite'}"
 c.JupyterHub.cookie_secret_file = str(STATE / "jupyterhub_cookie_secret")
 c.JupyterHub.pid_file = str(STATE / "jupyterhub.pid")
+c.ConfigurableHTTPProxy.pid_file = str(STATE / "jupyterhub-proxy.pid")  # not the working folder
 
-# Quiet logs: warnings and errors only, from the hub, the proxy and every student's server.
+# Quiet logs: warnings and errors only, from the hub and the proxy (students' servers: the same
+# in hub/jupyter/jupyter_server_config.json).
 c.JupyterHub.log_level = "WARN"
 c.ConfigurableHTTPProxy.log_level = "warn"
 c.Application.log_level = "WARN"

@@ -152,3 +152,17 @@ def test_readme_link_names_its_folder() -> None:
     query = dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(link).query))
     assert query["targetpath"] and query["urlpath"] == f"lab/tree/{query['targetpath']}/notebooks/00_start_here.ipynb"
     assert query["branch"] == "main"
+
+
+def test_systemd_unit_starts_the_shipped_configuration_from_the_readme_paths() -> None:
+    import configparser
+
+    unit = configparser.ConfigParser(strict=False, interpolation=None)
+    unit.optionxform = str  # keys are case-sensitive in systemd
+    unit.read(HUB / "backchannels-hub.service", encoding="utf-8")
+    service = unit["Service"]
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    assert service["ExecStart"] == "/opt/backchannels/bin/jupyterhub -f /srv/backchannels/hub/jupyterhub_config.py"
+    assert service["EnvironmentFile"] == "/srv/backchannels/hub.env" and "/srv/backchannels/hub.env" in readme
+    assert service["User"] == "root" and service["WorkingDirectory"] == "/srv/backchannels"
+    assert "hub/backchannels-hub.service" in readme and "python3 -m venv /opt/backchannels" in readme

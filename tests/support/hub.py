@@ -287,6 +287,12 @@ class HubSession:
         for name in [*self.students, *self.instructors]:
             create_user(name)
             self.users.append(name)
+        # As the README's step 4: the course's folder in the exchange is made for the instructor
+        # before students arrive (in a 1777 exchange a student could otherwise make it first, and
+        # nbgrader then refuses to release into a folder the instructor does not own).
+        course = self.exchange / "backchannels"
+        course.mkdir(mode=0o755)
+        shutil.chown(course, self.instructors[0], self.instructors[0])
 
     def start(self) -> "HubSession":
         """Start JupyterHub on free loopback ports with hub/jupyterhub_config.py."""
