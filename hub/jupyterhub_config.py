@@ -28,8 +28,8 @@ default for a real hub, so the test can move ports and folders without another c
 | BACKCHANNELS_HUB_STATE        | /srv/jupyterhub              | database, cookie secret (made, 700) |
 | BACKCHANNELS_AUTHENTICATOR    | pam                          | "pam" (Unix passwords) or "dummy" (tests only) |
 | BACKCHANNELS_STUDENTS         | (empty)                      | comma-separated user names allowed to log in |
-|                               |                              | (the list is the whole gate: a name taken |
-|                               |                              | off it cannot log in after a restart) |
+|                               |                              | (a name taken off it cannot log in again |
+|                               |                              | after a restart; see the README) |
 | BACKCHANNELS_INSTRUCTORS      | instructor                   | comma-separated user names with instructor tools |
 | BACKCHANNELS_COURSE_ID        | backchannels                 | nbgrader course id |
 | BACKCHANNELS_EXCHANGE         | /srv/nbgrader/exchange       | nbgrader exchange (mode 1777) |
@@ -113,7 +113,6 @@ c.Spawner.environment = {
     # Read by hub/jupyter/nbgrader_config.py, for students and instructors alike.
     "BACKCHANNELS_COURSE_ID": COURSE_ID,
     "BACKCHANNELS_EXCHANGE": EXCHANGE,
-    "MPLBACKEND": "Agg",
     # glibc gives each thread that allocates its own malloc arena (up to 8 per core); two are
     # enough for a server and a kernel, and fewer arenas keep less freed memory resident.
     "MALLOC_ARENA_MAX": "2",

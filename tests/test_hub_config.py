@@ -50,6 +50,8 @@ def test_hub_runs_each_student_as_themselves_with_culling_and_quiet_logs(monkeyp
     # Memory per student: the kernelspec without debugpy, and two malloc arenas per process.
     assert (Path(c.Spawner.environment["JUPYTER_PATH"]) / "kernels" / "python3" / "kernel.json").is_file()
     assert c.Spawner.environment["MALLOC_ARENA_MAX"] == "2"
+    # A student's own plot (df.plot(), plt.show()) must show: no headless matplotlib backend.
+    assert "MPLBACKEND" not in c.Spawner.environment
     assert c.Spawner.environment["BACKCHANNELS_EXCHANGE"] == "/srv/nbgrader/exchange"
     assert c.Authenticator.allowed_users == {"ana", "ben", "ines"}
     assert c.Authenticator.allow_existing_users is False  # a name taken off the list is locked out

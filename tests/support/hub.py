@@ -287,7 +287,7 @@ class HubSession:
         for name in [*self.students, *self.instructors]:
             create_user(name)
             self.users.append(name)
-        # As the README's step 4: the course's folder in the exchange is made for the instructor
+        # As the README's step 5: the course's folder in the exchange is made for the instructor
         # before students arrive (in a 1777 exchange a student could otherwise make it first, and
         # nbgrader then refuses to release into a folder the instructor does not own).
         course = self.exchange / "backchannels"
