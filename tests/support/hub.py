@@ -425,21 +425,26 @@ def login_through_link(page: Any, password: str, link: str, name: str, shot: Pat
 
 
 def dismiss_dialog(page: Any, wait_ms: int = 1_500) -> None:
-    """Accept JupyterLab's "Select Kernel" dialog if it shows; fail with the text of any other dialog.
+    """Accept JupyterLab's kernel dialogs while they show; fail with the text of any other dialog.
 
-    On a busy machine JupyterLab may ask for the notebook's kernel before the server reports it;
-    accepting keeps the notebook's own kernel (Python 3).
+    On a busy machine JupyterLab may ask for the notebook's kernel before the server reports it,
+    sometimes twice in a row; accepting keeps the notebook's own kernel (Python 3).
     """
     dialog = page.locator(".jp-Dialog")
-    try:
-        dialog.first.wait_for(state="visible", timeout=wait_ms)
-    except Exception:  # noqa: BLE001 - Playwright's TimeoutError: no dialog
-        return
-    text = dialog.first.inner_text()
-    if "Kernel" not in text:
-        raise RuntimeError(f"JupyterLab showed a dialog: {text[:300]}")
-    dialog.first.locator("button.jp-mod-accept").click()
-    dialog.first.wait_for(state="hidden")
+    for _attempt in range(5):
+        try:
+            dialog.first.wait_for(state="visible", timeout=wait_ms)
+        except Exception:  # noqa: BLE001 - Playwright's TimeoutError: no dialog
+            return
+        text = dialog.first.inner_text()
+        if "Kernel" not in text:
+            raise RuntimeError(f"JupyterLab showed a dialog: {text[:300]}")
+        dialog.first.locator("button.jp-mod-accept").click()
+        try:
+            dialog.first.wait_for(state="hidden", timeout=10_000)
+        except Exception:  # noqa: BLE001 - another dialog stacked behind it, or the click was early
+            continue
+    raise RuntimeError("JupyterLab kept asking for a kernel")
 
 
 def start_lesson(page: Any) -> None:
@@ -460,11 +465,30 @@ def start_lesson(page: Any) -> None:
     raise TimeoutError("Run All never started")
 
 
+_PROMPTS = "[...document.querySelectorAll('.jp-CodeCell .jp-InputPrompt')]"
+_ERRORS = ("[...document.querySelectorAll(\".jp-OutputArea-output[data-mime-type="
+           "'application/vnd.jupyter.stderr']\")].some(x => x.textContent.includes('Error'))")
+# The run has stopped: nothing is running, and either every cell ran or one failed (Run All stops there).
+_RUN_STOPPED = ("() => { const p = " + _PROMPTS + "; if (!p.length || p.some(x => /\\[\\*\\]/.test(x.textContent)))"
+                " return false; return " + _ERRORS + " || p.every(x => /\\[\\d+\\]/.test(x.textContent)); }")
+_RAN_CLEAN = ("() => { const p = " + _PROMPTS + "; return p.length > 0 && !(" + _ERRORS + ")"
+              " && p.every(x => /\\[\\d+\\]/.test(x.textContent)); }")
+
+
 def finish_lesson(page: Any, shot: Path | None) -> str:
-    """Wait until every cell has run, answer the first exercise; return the question's feedback."""
-    page.wait_for_function(
-        "() => { const p = [...document.querySelectorAll('.jp-CodeCell .jp-InputPrompt')];"
-        " return p.length > 0 && p.every(x => /\\[\\d+\\]/.test(x.textContent)); }", timeout=120_000)
+    """Wait until every cell has run, answer the first exercise; return the question's feedback.
+
+    If JupyterLab swapped the kernel while Run All was under way (its kernel dialog on a busy
+    machine), later cells ran without the first cell's imports and Run All stopped at the error:
+    the student's remedy, Kernel > Restart Kernel and Run All Cells, is applied once.
+    """
+    page.wait_for_function(_RUN_STOPPED, timeout=120_000)
+    dismiss_dialog(page)
+    if page.evaluate("() => " + _ERRORS):
+        page.click("li.lm-MenuBar-item:has-text('Kernel')")
+        page.click("li.lm-Menu-item[data-command='runmenu:restart-and-run-all']")
+        dismiss_dialog(page, wait_ms=10_000)  # "Restart Kernel?": accept
+    page.wait_for_function(_RAN_CLEAN, timeout=120_000)
     question = page.locator(".bc-question").first
     question.wait_for()
     question.scroll_into_view_if_needed()
