@@ -45,7 +45,7 @@ lab: $(STAMP)
 TEST_JOBS ?= $(shell $(PYTHON) -c 'import os; print(min((os.cpu_count() or 1) + 1, 6))')
 
 test:
-	@# As root, the hub test's own environment (Debian's Python, about 40 s of pip and npm on a new
+	@# As root, the hub test's own environment (Debian's Python, about 45-60 s of pip and npm on a new
 	@# machine) is made in the background from the start, on the core that pip's single process
 	@# leaves idle; the hub test waits for it (a lock) if it is not done yet.
 	@mkdir -p test-results; \

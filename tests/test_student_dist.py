@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from backchannels import studentdist
+from tests.support.checkout import append_note, copy_checkout
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -77,10 +78,7 @@ def _git(folder: Path, *args: str) -> str:
 
 def test_a_rebuild_is_a_new_commit_that_students_clones_can_merge(tmp_path: Path) -> None:
     """An update must share the students' history: nbgitpuller merges it (unrelated histories fail)."""
-    course = tmp_path / "course"  # the instructor's checkout, which they edit between builds
-    for rel in studentdist.repository_files(REPO):
-        (course / rel).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(REPO / rel, course / rel)
+    course = copy_checkout(REPO, tmp_path / "course")  # the instructor's, edited between builds
     out = tmp_path / "student"
     studentdist.build(course, out, git=True)
     first = _git(out, "rev-parse", "HEAD")
@@ -94,11 +92,8 @@ def test_a_rebuild_is_a_new_commit_that_students_clones_can_merge(tmp_path: Path
     mine.write_text(mine.read_text(encoding="utf-8").replace('"outputs": []', '"outputs": [ ]', 1),
                     encoding="utf-8")
     # The instructor corrects lesson 01 and rebuilds.
-    lesson = course / "notebooks" / "01_what_is_a_back_channel.ipynb"
-    notebook = json.loads(lesson.read_text(encoding="utf-8"))
-    notebook["cells"].append({"cell_type": "markdown", "id": "erratum", "metadata": {},
-                              "source": ["Erratum added after the first build."]})
-    lesson.write_text(json.dumps(notebook, indent=1) + "\n", encoding="utf-8")
+    append_note(course / "notebooks" / "01_what_is_a_back_channel.ipynb", "erratum",
+                "Erratum added after the first build.")
     studentdist.build(course, out, git=True)
     assert _git(out, "rev-parse", "HEAD~1") == first
     assert _git(out, "status", "--porcelain") == ""

@@ -15,7 +15,6 @@ import csv
 import json
 import os
 import re
-import shutil
 import stat
 import subprocess
 import time
@@ -27,6 +26,7 @@ import pytest
 from backchannels import studentdist
 from backchannels.bench import solution_text
 from tests.support import hub as hubs
+from tests.support.checkout import append_note, copy_checkout
 from tests.support.hub import (api, course_link, finish_lesson, login_through_link, memory_of, start_lesson,
                                 user_processes)
 
@@ -42,13 +42,7 @@ pytestmark = [pytest.mark.hub, pytest.mark.browser, pytest.mark.timeout(900)]
 
 def update_student_copy(dist: Path, bare: Path, course: Path) -> None:
     """Correct a lesson in a copy of the course, rebuild the student copy, push it (no force)."""
-    for rel in studentdist.repository_files(REPO):
-        (course / rel).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(REPO / rel, course / rel)
-    lesson = course / UPDATED_LESSON
-    notebook = json.loads(lesson.read_text(encoding="utf-8"))
-    notebook["cells"].append({"cell_type": "markdown", "id": "erratum", "metadata": {}, "source": [ERRATUM]})
-    lesson.write_text(json.dumps(notebook, indent=1) + "\n", encoding="utf-8")
+    append_note(copy_checkout(REPO, course) / UPDATED_LESSON, "erratum", ERRATUM)
     studentdist.build(course, dist, git=True)
     hubs._run(["git", "-C", str(dist), "push", "--quiet", str(bare), "main"])
     subprocess.run(["chmod", "-R", "a+rX", str(bare)], check=True)
@@ -168,9 +162,7 @@ def test_a_class_on_a_real_jupyterhub(hub_session: Any, browser: Any, results_di
         clone = Path(f"~{name}").expanduser() / folder
         # The student has edited a lesson of their copy (a note of their own in lesson 02).
         own = clone / "notebooks" / "02_why_back_channels.ipynb"
-        notebook = json.loads(own.read_text(encoding="utf-8"))
-        notebook["cells"].append({"cell_type": "markdown", "id": "mine", "metadata": {}, "source": [OWN_NOTE]})
-        own.write_text(json.dumps(notebook, indent=1) + "\n", encoding="utf-8")  # still theirs
+        append_note(own, "mine", OWN_NOTE)  # written in place: still theirs
         update_student_copy(dist, bare, hub.root / "course-update")
         again = contexts[0].new_page()  # the lesson stays open in their first tab
         again.goto(link)
@@ -187,11 +179,7 @@ def test_a_class_on_a_real_jupyterhub(hub_session: Any, browser: Any, results_di
         t_exchange = time.monotonic()
         instructor = hub.instructors[0]
         ihome = Path(f"~{instructor}").expanduser()
-        course = ihome / "course"
-        for rel in studentdist.repository_files(REPO):
-            target = course / rel
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(REPO / rel, target)
+        course = copy_checkout(REPO, ihome / "course")
         subprocess.run(["chown", "-R", f"{instructor}:{instructor}", str(course)], check=True)
         ienv = {**hub.server_env(instructor), "PYTHONPATH": str(course / "src")}
         exercises = course / "exercises"
